@@ -1,0 +1,139 @@
+"""The core: ``App.handle(Incoming) -> list[Outgoing]``. It returns replies; it never sends."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot import dialog as engine
+from bot.context import Context
+from bot.i18n import fmt_number, parse_lang, t
+from bot.messages import Button, Incoming, Lang, Outgoing
+from bot.router import Registry, resolve
+from bot.text import MAX_INPUT, clean_input
+from storage.models import MessageLog
+from storage.repo import Store, conversation_for, user_for
+
+log = logging.getLogger("giamngheo.app")
+Clock = Callable[[], datetime]
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class App:
+    def __init__(self, store: Store, registry: Registry | None = None,
+                 clock: Clock = utc_clock, default_lang: Lang = Lang.VI) -> None:
+        if registry is None:
+            from handlers import build_registry
+
+            registry = build_registry()
+        self.store, self.registry, self.clock = store, registry, clock
+        self.default_lang = default_lang
+
+    def handle(self, msg: Incoming) -> list[Outgoing]:
+        """One incoming message in one transaction; an unexpected error becomes an apology."""
+        lang = parse_lang(msg.language_hint, self.default_lang)
+        try:
+            with self.store.session() as session:
+                user = user_for(session, msg.key, lang.value)
+                lang = Lang(user.language)
+                ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
+                              self.clock(), self.registry)
+                replies = self._dispatch(ctx, msg)
+                self._remember(ctx, msg, replies)
+                return replies
+        except Exception:
+            log.exception("unexpected error for conversation %s", msg.key)
+            return [Outgoing(t(lang, "error.unexpected"))]
+
+    def _dispatch(self, ctx: Context, msg: Incoming) -> list[Outgoing]:
+        if len(msg.text) > MAX_INPUT:
+            return [Outgoing(ctx.t("input.too_long", limit=fmt_number(MAX_INPUT, ctx.lang)))]
+        text = clean_input(msg.text)
+        if not text and msg.callback is None and msg.photo_id is None and msg.location is None:
+            return [Outgoing(ctx.t("input.empty"), ctx.registry.menu(ctx.role, ctx.t))]
+        value = resolve(text, msg.callback, ctx.conv.buttons)
+        return route(ctx, value)
+
+    def _remember(self, ctx: Context, msg: Incoming, replies: list[Outgoing]) -> None:
+        shown = next((r for r in reversed(replies) if r.buttons), None)
+        ctx.conv.buttons = [[b.label, b.data, shown.numbered] for b in shown.buttons] \
+            if shown else []
+        ctx.session.add(ctx.conv)
+        state = ctx.conv.dialog or {}
+        kind = "button" if msg.callback else "command" if msg.text.startswith("/") else "text"
+        command = msg.text.split()[0][:32] if kind == "command" else None
+        ctx.session.add(MessageLog(channel=msg.key.channel, user_id=ctx.user.id, direction="in",
+                                   kind=kind, command=command, dialog=state.get("dialog"),
+                                   step=state.get("step"), length=len(msg.text), at=ctx.now))
+        ctx.session.add(MessageLog(channel=msg.key.channel, user_id=ctx.user.id,
+                                   direction="out", kind="reply", at=ctx.now,
+                                   length=sum(len(r.text) for r in replies)))
+
+
+def route(ctx: Context, value: str) -> list[Outgoing]:
+    """Send a resolved input to a command, a menu button, the dialog, or the fallback."""
+    reg = ctx.registry
+    if value.startswith("/") or value.startswith("cmd:"):
+        name, _, args = value.lstrip("/").removeprefix("cmd:").partition(" ")
+        return run_command(ctx, name, args.strip())
+    if value.startswith("resume:"):
+        return resume(ctx, value.removeprefix("resume:"))
+    state = ctx.dialog_state
+    if state is not None and state.get("dialog") in reg.dialogs:
+        return continue_dialog(ctx, state, value)
+    if ":" in value and value.split(":", 1)[0] in {"dlg", "ctl"}:
+        return [Outgoing(ctx.t("dialog.stale_button"), reg.menu(ctx.role, ctx.t))]
+    if reg.fallback is not None:
+        return reg.fallback(ctx, value)
+    return [Outgoing(ctx.t("input.unknown"), reg.menu(ctx.role, ctx.t))]
+
+
+def run_command(ctx: Context, name: str, args: str) -> list[Outgoing]:
+    reg = ctx.registry
+    command = reg.command(name)
+    if command is None:
+        return [Outgoing(ctx.t("command.unknown"), reg.menu(ctx.role, ctx.t))]
+    if ctx.role not in command.roles:
+        return [Outgoing(ctx.t("command.not_allowed"), reg.menu(ctx.role, ctx.t))]
+    state = ctx.dialog_state
+    if command.dialog and state is not None and state.get("dialog") in reg.dialogs:
+        return ask_resume(ctx, state, command.dialog)
+    return command.run(ctx, args)
+
+
+def ask_resume(ctx: Context, state: dict[str, object], wanted: str) -> list[Outgoing]:
+    """A dialog is in progress: continue it, or start over (the old answers are dropped)."""
+    title = ctx.t(ctx.registry.dialogs[str(state["dialog"])].title)
+    buttons = (Button(ctx.t("resume.continue"), "resume:continue"),
+               Button(ctx.t("resume.restart"), f"resume:restart:{wanted}"),
+               Button(ctx.t("resume.cancel"), "cmd:huy"))
+    return [Outgoing(ctx.t("resume.question", title=title), buttons)]
+
+
+def resume(ctx: Context, what: str) -> list[Outgoing]:
+    state = ctx.dialog_state
+    if what.startswith("restart:") and what[8:] in ctx.registry.dialogs:
+        return ctx.start_dialog(what[8:])
+    if state is None or state.get("dialog") not in ctx.registry.dialogs:
+        return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
+    state = {**state, "updated": ctx.now.isoformat()}
+    ctx.set_dialog(state)
+    dialog = ctx.registry.dialogs[state["dialog"]]
+    return [engine.current_prompt(dialog, state, ctx.t)]
+
+
+def continue_dialog(ctx: Context, state: dict[str, object], value: str) -> list[Outgoing]:
+    dialog = ctx.registry.dialogs[str(state["dialog"])]
+    if engine.expired(state, ctx.now, ctx.registry.dialog_timeout):
+        return ask_resume(ctx, state, dialog.name)
+    result = engine.advance(dialog, dict(state), value, ctx.now, ctx.t)
+    if result.state != state:
+        ctx.set_dialog(result.state)
+    replies = list(result.replies)
+    for effect in result.effects:
+        replies += ctx.registry.effects[effect.kind](ctx, effect)
+    return replies

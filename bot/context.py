@@ -1,0 +1,58 @@
+"""What a handler sees of one incoming message: who, where, when, in which language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from bot import dialog as engine
+from bot.i18n import t
+from bot.messages import ConversationKey, Lang, Outgoing, Role
+from storage.models import Conversation, User
+
+if TYPE_CHECKING:
+    from bot.router import Registry
+
+
+@dataclass
+class Context:
+    session: Session
+    user: User
+    conv: Conversation
+    key: ConversationKey
+    now: datetime
+    registry: Registry
+    effects_out: list[engine.Effect] = field(default_factory=list)
+
+    @property
+    def lang(self) -> Lang:
+        return Lang(self.user.language)
+
+    @property
+    def role(self) -> Role:
+        return Role(self.user.role)
+
+    def t(self, key: str, **kwargs: object) -> str:
+        return t(self.lang, key, **kwargs)
+
+    @property
+    def dialog_state(self) -> dict[str, Any] | None:
+        return self.conv.dialog
+
+    def set_dialog(self, state: dict[str, Any] | None) -> None:
+        self.conv.dialog = state
+        self.conv.version += 1
+        self.conv.updated_at = self.now
+        self.session.add(self.conv)
+
+    def start_dialog(self, name: str) -> list[Outgoing]:
+        result = engine.start(self.registry.dialogs[name], self.now, self.t)
+        self.set_dialog(result.state)
+        return list(result.replies)
+
+
+Handler = Callable[[Context, str], list[Outgoing]]

@@ -1,0 +1,56 @@
+"""Translation and locale formatting.
+
+Strings live in Babel ``.po`` catalogs under ``bot/locale`` (message ids are stable keys,
+Vietnamese first, English second). Numbers, money and dates are formatted by Babel for the
+user's locale, in the programme's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from bot.messages import Lang
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+BABEL_LOCALE = {Lang.VI: "vi_VN", Lang.EN: "en_US"}
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@cache
+def catalog(lang: Lang) -> dict[str, str]:
+    with (LOCALE_DIR / f"{lang.value}.po").open("rb") as fh:
+        po = read_po(fh, locale=BABEL_LOCALE[lang])
+    return {str(m.id): str(m.string) for m in po if m.id and m.string}
+
+
+def parse_lang(value: str | None, default: Lang = Lang.VI) -> Lang:
+    """Map a platform language code ("vi", "en-US", ...) to a supported language."""
+    code = (value or "").split("-")[0].split("_")[0].lower()
+    return Lang(code) if code in {lang.value for lang in Lang} else default
+
+
+def t(lang: Lang, key: str, **kwargs: object) -> str:
+    """Translate ``key``; falls back to Vietnamese, then to the key itself."""
+    text = catalog(lang).get(key) or catalog(Lang.VI).get(key) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def fmt_number(value: float, lang: Lang) -> str:
+    return format_decimal(value, locale=BABEL_LOCALE[lang])
+
+
+def fmt_money(value: float, lang: Lang) -> str:
+    return format_currency(value, "VND", locale=BABEL_LOCALE[lang])
+
+
+def fmt_date(value: date | datetime, lang: Lang) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value, "short", tzinfo=TZ, locale=BABEL_LOCALE[lang])
+    return format_date(value, "short", locale=BABEL_LOCALE[lang])

@@ -1,0 +1,26 @@
+"""Cleaning what users type before anything else sees it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_INPUT = 1000  # characters; longer messages are refused politely, nothing is changed
+
+
+def clean_input(text: str) -> str:
+    """NFC, no control or format characters (newlines become spaces), trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        if ch in "\n\r\t":
+            kept.append(" ")
+        elif unicodedata.category(ch)[0] != "C":
+            kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free (NFD, combining marks dropped, đ→d), single-spaced."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.replace("đ", "d").split())

@@ -1,0 +1,12 @@
+"""User journeys, one file each; ``build_registry`` puts them together for the core."""
+
+from __future__ import annotations
+
+from bot.router import Registry
+from handlers import start
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.commands += start.COMMANDS
+    return registry

@@ -1,0 +1,93 @@
+"""SQLModel tables. Enums are stored as short strings; personal data is kept to a minimum."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AreaLevel(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    VILLAGE = "village"
+
+
+class Area(SQLModel, table=True):
+    """A unit of the administrative tree; works with three levels or two (since 1 July 2025).
+
+    A rename keeps the old name in ``former_names``; a merge closes the area (``valid_to``)
+    and points at its ``successor_id``, so records made under the old unit keep their history.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=String(32), unique=True, index=True)
+    name: str = Field(sa_type=String(200))
+    level: str = Field(sa_type=String(16))
+    parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    is_demo: bool = False
+    designations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: int | None = Field(default=None, foreign_key="area.id")
+
+
+class User(SQLModel, table=True):
+    """A person using the bot, on one or more channels (see Identity)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(default="citizen", sa_type=String(16))
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    language: str = Field(default="vi", sa_type=String(8))
+    handle: str | None = Field(default=None, sa_type=String(64), unique=True)  # demo/admin name
+    muted: bool = False
+    reachable: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Identity(SQLModel, table=True):
+    """One platform account (channel + the platform's user id) bound to a user."""
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(sa_type=String(32))
+    external_id: str = Field(sa_type=String(128))
+    user_id: int = Field(foreign_key="user.id", index=True)
+
+
+class Conversation(SQLModel, table=True):
+    """Durable state of one chat: the dialog in progress and the buttons last shown."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "external_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(sa_type=String(32))
+    chat_id: str = Field(sa_type=String(128))
+    external_user_id: str = Field(sa_type=String(128))
+    dialog: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    buttons: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MessageLog(SQLModel, table=True):
+    """What happened, never what was said: no text, names, phone or ID numbers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    channel: str = Field(sa_type=String(32))
+    user_id: int | None = Field(default=None, index=True)
+    direction: str = Field(sa_type=String(3))  # "in" / "out"
+    kind: str = Field(sa_type=String(16))  # command, text, button, photo, location, reply
+    command: str | None = Field(default=None, sa_type=String(32))
+    dialog: str | None = Field(default=None, sa_type=String(32))
+    step: str | None = Field(default=None, sa_type=String(32))
+    length: int = 0

@@ -1,0 +1,85 @@
+"""Repositories: the only place above the tables that reads and writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.messages import ConversationKey, Role
+from storage.db import make_engine, migrate
+from storage.models import Area, Conversation, Identity, MessageLog, User
+from storage.seed import seed_areas
+
+
+class Store:
+    """Owns the engine; hands out one session (one transaction) per unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, demo: bool = True) -> Store:
+        engine = make_engine(url)
+        migrate(engine)
+        store = cls(engine)
+        with store.session() as session:
+            seed_areas(session, demo)
+        return store
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+
+def user_for(session: Session, key: ConversationKey, language: str) -> User:
+    """The user behind a platform account; a new account is a new citizen."""
+    found = session.exec(
+        select(User).join(Identity).where(
+            Identity.channel == key.channel, Identity.external_id == key.user_id)
+    ).first()
+    if found is not None:
+        return found
+    user = User(role=Role.CITIZEN, language=language)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    session.add(Identity(channel=key.channel, external_id=key.user_id, user_id=user.id))
+    session.flush()
+    return user
+
+
+def conversation_for(session: Session, key: ConversationKey) -> Conversation:
+    found = session.exec(select(Conversation).where(
+        Conversation.channel == key.channel, Conversation.chat_id == key.chat_id,
+        Conversation.external_user_id == key.user_id)).first()
+    if found is None:
+        found = Conversation(channel=key.channel, chat_id=key.chat_id,
+                             external_user_id=key.user_id)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def area_path(session: Session, area_id: int | None) -> list[Area]:
+    """From the area up to the province (2 or 3 levels above a village)."""
+    path: list[Area] = []
+    while area_id is not None:
+        area = session.get(Area, area_id)
+        if area is None:
+            break
+        path.append(area)
+        area_id = area.parent_id
+    return path
+
+
+def log_message(session: Session, entry: MessageLog) -> None:
+    session.add(entry)

@@ -1,0 +1,67 @@
+"""Shared fixtures: a real app over a fresh SQLite file, a fixed clock, memory-channel bots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.channels.memory import MemoryChannel
+from storage.repo import Store
+
+PG_URL = os.environ.get("GIAMNGHEO_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite golden transcripts instead of comparing them")
+
+
+class FakeClock:
+    """Time stands still until a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Ninh Thuận
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    return Store.open(db_url)
+
+
+@pytest.fixture
+def app(store: Store, clock: FakeClock) -> App:
+    return App(store, clock=clock)
+
+
+@pytest.fixture
+def make_bot(app: App) -> Callable[..., MemoryChannel]:
+    def make(user: str = "nguoidan-demo", language: str | None = None) -> MemoryChannel:
+        return MemoryChannel(app, user, language)
+
+    return make
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., MemoryChannel]) -> MemoryChannel:
+    return make_bot()
