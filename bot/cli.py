@@ -7,7 +7,8 @@ import sys
 import typer
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False,
-                  help="giamngheo-bot: trợ lý giảm nghèo Ninh Thuận (Ninh Thuận poverty-reduction bot)")
+                  help="giamngheo-bot: trợ lý giảm nghèo Ninh Thuận "
+                  "(Ninh Thuận poverty-reduction bot)")
 
 
 @cli.callback(invoke_without_command=True)

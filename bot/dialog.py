@@ -21,7 +21,7 @@ CONFIRM = "__confirm__"
 BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
 
 
-class Invalid(ValueError):  # noqa: N818 - reads better at the call site: raise Invalid(...)
+class Invalid(ValueError):
     """An answer that does not fit the step; ``reason`` is a translation key."""
 
     def __init__(self, reason: str, **kwargs: object) -> None:
@@ -81,7 +81,7 @@ def start(dialog: Dialog, now: datetime, t: Translate) -> Result:
     first = dialog.steps[0]
     state = {"dialog": dialog.name, "step": first.key, "answers": {}, "history": [],
              "started": now.isoformat(), "updated": now.isoformat()}
-    return Result(state, (prompt(dialog, first, state["answers"], t),))
+    return Result(state, (prompt(dialog, first, {}, t),))
 
 
 def prompt(dialog: Dialog, step: Step, answers: Answers, t: Translate) -> Outgoing:

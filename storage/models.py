@@ -73,7 +73,7 @@ class Conversation(SQLModel, table=True):
     chat_id: str = Field(sa_type=String(128))
     external_user_id: str = Field(sa_type=String(128))
     dialog: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    buttons: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    buttons: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 0
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -30,7 +30,8 @@ class MemoryChannel:
                 if button.label == label:
                     return self._send(Incoming(self.key, callback=button.data,
                                                language_hint=self.language))
-        raise LookupError(f"no button {label!r} in {[b.label for r in self.last for b in r.buttons]}")
+        shown = [b.label for r in self.last for b in r.buttons]
+        raise LookupError(f"no button {label!r} among {shown}")
 
     async def send_location(self, latitude: float, longitude: float) -> list[Outgoing]:
         return self._send(Incoming(self.key, location=Location(latitude, longitude)))

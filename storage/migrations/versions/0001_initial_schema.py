@@ -8,7 +8,6 @@ Create Date: 2026-11-29 04:39:34.151827
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0001"
@@ -55,14 +54,14 @@ def upgrade() -> None:
         sa.Column("dialog", sa.JSON(), nullable=True),
         sa.Column("buttons", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("channel", "chat_id", "external_user_id"),
     )
     op.create_table(
         "messagelog",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("direction", sa.String(length=3), nullable=False),
@@ -86,7 +85,7 @@ def upgrade() -> None:
         sa.Column("handle", sa.String(length=64), nullable=True),
         sa.Column("muted", sa.Boolean(), nullable=False),
         sa.Column("reachable", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["area_id"],
             ["area.id"],

@@ -1,0 +1,54 @@
+"""Parsers for typed answers; each returns a JSON value or raises ``Invalid`` with a reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.dialog import Answers, Invalid
+from bot.text import fold
+
+_MONEY = re.compile(r"^(\d+(?:[.,]\d+)*)\s*(trieu|tr|nghin|ngan|k|dong|d|vnd)?$")
+_UNITS = {"trieu": 1_000_000, "tr": 1_000_000, "nghin": 1_000, "ngan": 1_000, "k": 1_000}
+MAX_MONEY = 10_000_000_000  # 10 billion đồng a month is not a typo we should store
+
+
+def whole_number(low: int, high: int) -> Callable[[str, Answers], int]:
+    """A whole number within [low, high]; "3 người" is read as 3, "1 OR 1=1" is refused."""
+
+    def parse(text: str, _answers: Answers) -> int:
+        match = re.fullmatch(r"(\d{1,9})\s*[a-z ]{0,20}", fold(text))
+        if match is None:
+            raise Invalid("validate.whole_number")
+        value = int(match.group(1))
+        if not low <= value <= high:
+            raise Invalid("validate.range", low=low, high=high)
+        return value
+
+    return parse
+
+
+def money(text: str, _answers: Answers) -> int:
+    """Đồng as people write them: 1500000, 1.500.000, 1,5 triệu, 1tr5, 800k, 800 nghìn."""
+    folded = fold(text).replace(" ", "")
+    short = re.match(r"^(\d+)tr(\d{1,3})$", folded)  # 1tr5 = 1,500,000
+    if short:
+        return int(short.group(1)) * 1_000_000 + int(short.group(2).ljust(3, "0")) * 1_000
+    match = _MONEY.match(folded)
+    if match is None:
+        raise Invalid("validate.money")
+    number, unit = match.group(1), match.group(2)
+    value = _amount(number, _UNITS.get(unit or "", 1))
+    if value > MAX_MONEY:
+        raise Invalid("validate.money")
+    return value
+
+
+def _amount(number: str, unit: int) -> int:
+    if unit == 1:  # separators group thousands: 1.500.000 or 1,500,000
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", number) is None:
+            raise Invalid("validate.money")
+        return int(re.sub(r"[.,]", "", number))
+    if number.count(",") + number.count(".") > 1:  # 1,5 triệu yes; 1.5.0 triệu no
+        raise Invalid("validate.money")
+    return round(float(number.replace(",", ".")) * unit)

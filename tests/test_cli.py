@@ -1,0 +1,60 @@
+"""The `giamngheo` command as a user's script runs it (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GIAMNGHEO = shutil.which("giamngheo") or str(Path(sys.executable).parent / "giamngheo")
+
+
+def run(args: list[str], stdin: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GIAMNGHEO_")}
+    environment.update(env)
+    return subprocess.run([GIAMNGHEO, *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=environment, timeout=120, check=False)
+
+
+def test_chat_json_contract_and_default_database(tmp_path: Path) -> None:
+    done = run(["chat", "--json"], "/start\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert replies[0]["text"].startswith("Xin chào")
+    assert isinstance(replies[0]["buttons"], list) and replies[0]["buttons"]
+    assert (tmp_path / "data" / "giamngheo.db").exists()
+
+
+def test_a_button_number_presses_it(tmp_path: Path) -> None:
+    done = run(["chat", "--json"], "/ngonngu\n2\n", tmp_path)
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert replies[-1]["text"] == "Switched to English."
+
+
+def test_roles_by_user_name(tmp_path: Path) -> None:
+    done = run(["chat", "--json", "--user", "canbo-demo"], "/start\n", tmp_path)
+    assert "cán bộ" in json.loads(done.stdout.splitlines()[0])["text"]
+
+
+def test_plain_text_mode_numbers_buttons(tmp_path: Path) -> None:
+    done = run(["chat"], "/start\n", tmp_path)
+    assert "  1. " in done.stdout
+
+
+def test_database_url_from_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    done = run(["chat", "--json"], "/start\n", tmp_path, GIAMNGHEO_DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "elsewhere.db").exists() and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("line", ["", "x" * 10_000, "\x00\x1b", "😀"])
+def test_scripted_bad_lines_never_crash(tmp_path: Path, line: str) -> None:
+    done = run(["chat", "--json"], f"{line}\n/start\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
