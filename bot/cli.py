@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import typer
@@ -37,3 +38,46 @@ def chat(
 
 def main() -> None:
     cli()
+
+
+@cli.command()
+def ask(
+    question: str | None = typer.Argument(None, help="the question; without it, one a line "
+                                          "from standard input"),
+    json_mode: bool = typer.Option(False, "--json", help="one JSON object a question"),
+    k: int = typer.Option(3, "-k", min=1, max=20, help="how many answers at most"),
+) -> None:
+    """Answer citizens' questions from the plan's knowledge base."""
+    from knowledge.search import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for q in questions:
+        result = kb.search(q, k=k)
+        answers = [{"section": a.section, "title": a.title, "score": round(a.score, 4),
+                    "text": a.text, "agency": a.agency} for a in result.answers]
+        if json_mode:
+            obj = {"question": q, "confident": result.confident, "answers": answers}
+            typer.echo(json.dumps(obj, ensure_ascii=False))
+            continue
+        typer.echo(f"? {q}\n" + ("" if result.confident else "  (không chắc chắn / not sure)\n"))
+        for a in answers:
+            typer.echo(f"  [{a['section']}] {a['title']} ({a['score']:.2f})\n  {a['text']}\n")
+
+
+@cli.command()
+def assess(
+    json_mode: bool = typer.Option(False, "--json", help="one JSON object a line (default)"),
+) -> None:
+    """Classify household profiles (JSON, one a line) by the poverty standard."""
+    from knowledge.poverty import assess_json_line, load_standard
+
+    standard = load_standard()
+    failed = False
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        result = assess_json_line(line, standard)
+        failed |= "error" in result
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    raise typer.Exit(1 if failed else 0)

@@ -49,8 +49,8 @@ class Context:
         self.conv.updated_at = self.now
         self.session.add(self.conv)
 
-    def start_dialog(self, name: str) -> list[Outgoing]:
-        result = engine.start(self.registry.dialogs[name], self.now, self.t)
+    def start_dialog(self, name: str, known: dict[str, Any] | None = None) -> list[Outgoing]:
+        result = engine.start(self.registry.dialogs[name], self.now, self.t, known)
         self.set_dialog(result.state)
         return list(result.replies)
 

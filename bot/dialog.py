@@ -77,11 +77,17 @@ class Result:
     effects: tuple[Effect, ...] = ()
 
 
-def start(dialog: Dialog, now: datetime, t: Translate) -> Result:
-    first = dialog.steps[0]
-    state = {"dialog": dialog.name, "step": first.key, "answers": {}, "history": [],
-             "started": now.isoformat(), "updated": now.isoformat()}
-    return Result(state, (prompt(dialog, first, {}, t),))
+def start(dialog: Dialog, now: datetime, t: Translate,
+          known: Answers | None = None) -> Result:
+    """Begin at the first step; steps already answered in ``known`` are not asked."""
+    answers = dict(known or {})
+    todo = [s for s in dialog.steps if s.key not in answers]
+    state = {"dialog": dialog.name, "step": todo[0].key if todo else CONFIRM,
+             "answers": answers, "history": [], "started": now.isoformat(),
+             "updated": now.isoformat()}
+    first = todo[0] if todo else None
+    reply = prompt(dialog, first, answers, t) if first else confirmation(dialog, answers, t)
+    return Result(state, (reply,))
 
 
 def prompt(dialog: Dialog, step: Step, answers: Answers, t: Translate) -> Outgoing:

@@ -91,3 +91,36 @@ class MessageLog(SQLModel, table=True):
     dialog: str | None = Field(default=None, sa_type=String(32))
     step: str | None = Field(default=None, sa_type=String(32))
     length: int = 0
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class CitizenQuestion(SQLModel, table=True):
+    """A question the bot could not answer, passed to the officers of the citizen's commune."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    text: str = Field(sa_type=String(1000))
+    status: str = Field(default=QuestionStatus.OPEN, sa_type=String(16), index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    answer: str | None = Field(default=None, sa_type=String(2000))
+    answered_by: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = None
+    delivered_at: datetime | None = None  # when the citizen was told
+
+
+class SavedAssessment(SQLModel, table=True):
+    """A self-assessment the citizen chose to keep (indicative, not the official status)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    standard_id: str = Field(sa_type=String(32))
+    status: str = Field(sa_type=String(16))
+    deprived: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    missing: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
