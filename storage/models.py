@@ -124,3 +124,70 @@ class SavedAssessment(SQLModel, table=True):
     missing: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class UpdateStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+
+
+class InboundUpdate(SQLModel, table=True):
+    """An update from a platform, stored before it is acknowledged and processed once."""
+
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(sa_type=String(32))
+    update_id: str = Field(sa_type=String(128))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=UpdateStatus.PENDING, sa_type=String(16), index=True)
+    attempts: int = 0
+    received_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime | None = None
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # final: e.g. the user blocked the bot
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Every push is written here before it is sent; one sender claims it (with a lease).
+
+    ``priority`` 0 is a reply to a user (never waits behind a broadcast), 1 a notification,
+    2 a reminder or broadcast. ``dedup_key`` (e.g. reminder:user:period) makes planning
+    the same push twice impossible.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(sa_type=String(32))
+    chat_id: str = Field(sa_type=String(128))
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    priority: int = Field(default=1, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    dedup_key: str | None = Field(default=None, sa_type=String(200), unique=True)
+    status: str = Field(default=OutboxStatus.PENDING, sa_type=String(16), index=True)
+    attempts: int = 0
+    not_before: datetime = Field(default_factory=utcnow, index=True)
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    claimed_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    platform_message_id: str | None = Field(default=None, sa_type=String(64))
+    last_error: str | None = Field(default=None, sa_type=String(300))
+
+
+class ChannelPause(SQLModel, table=True):
+    """A platform said "too many requests": every sender of that channel waits until then."""
+
+    channel: str = Field(sa_type=String(32), primary_key=True)
+    paused_until: datetime
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code that links a second platform account to the same user."""
+
+    code: str = Field(sa_type=String(16), primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    expires_at: datetime
+    used_at: datetime | None = None
