@@ -81,3 +81,17 @@ def assess(
         failed |= "error" in result
         typer.echo(json.dumps(result, ensure_ascii=False))
     raise typer.Exit(1 if failed else 0)
+
+
+@cli.command()
+def run(
+    channel: str = typer.Option("telegram", "--channel",
+                                help="telegram (python-telegram-bot), telegram-aiogram, zalo"),
+    webhook: str | None = typer.Option(None, "--webhook", help="public HTTPS URL; without it, "
+                                       "long polling"),
+    listen: str = typer.Option("127.0.0.1:8080", "--listen", help="host:port for the webhook"),
+) -> None:
+    """Run the bot on a messaging platform (token from GIAMNGHEO_TELEGRAM_TOKEN / _ZALO_TOKEN)."""
+    from bot.channels.launch import launch
+
+    launch(channel, webhook, listen)

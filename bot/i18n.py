@@ -1,6 +1,6 @@
 """Translation and locale formatting.
 
-Strings live in Babel ``.po`` catalogs under ``bot/locale`` (message ids are stable keys,
+Strings live in Babel ``.po`` catalogs under ``bot/locale/<lang>/`` (message ids are stable keys,
 Vietnamese first, English second). Numbers, money and dates are formatted by Babel for the
 user's locale, in the programme's time zone.
 """
@@ -25,9 +25,13 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
-    with (LOCALE_DIR / f"{lang.value}.po").open("rb") as fh:
-        po = read_po(fh, locale=BABEL_LOCALE[lang])
-    return {str(m.id): str(m.string) for m in po if m.id and m.string}
+    """All catalogs of a language (``bot/locale/<lang>/*.po``, one file per journey)."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang.value).glob("*.po")):
+        with path.open("rb") as fh:
+            po = read_po(fh, locale=BABEL_LOCALE[lang])
+        messages.update({str(m.id): str(m.string) for m in po if m.id and m.string})
+    return messages
 
 
 def parse_lang(value: str | None, default: Lang = Lang.VI) -> Lang:
