@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from bot import dialog as engine
-from bot.i18n import t
+from bot.i18n import Tr
 from bot.messages import ConversationKey, Lang, Outgoing, Role
 from storage.models import Conversation, User
 
@@ -36,8 +36,9 @@ class Context:
     def role(self) -> Role:
         return Role(self.user.role)
 
-    def t(self, key: str, **kwargs: object) -> str:
-        return t(self.lang, key, **kwargs)
+    @property
+    def t(self) -> Tr:
+        return Tr(self.lang)
 
     @property
     def dialog_state(self) -> dict[str, Any] | None:

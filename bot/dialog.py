@@ -2,7 +2,9 @@
 
 A dialog is data: steps with a prompt, a parser/validator and a next-step rule. ``advance``
 takes the dialog, its JSON state, one input and the time, and returns the new state, the
-replies and the effects for the host to apply. It never touches storage, clocks or networks.
+replies and the effects for the host to apply. It never touches storage, clocks or networks;
+what a step needs to know (a village's households, past reports) is put in the answers under
+keys starting with "_" when the dialog starts.
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.i18n import Tr
 from bot.messages import Button, Outgoing
 
 Answers = Mapping[str, Any]
-Translate = Callable[..., str]  # t(key, **kwargs) bound to the user's language
+Text = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers
 
 CONFIRM = "__confirm__"
 BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
 
 
-class Invalid(ValueError):
+class Invalid(ValueError):  # noqa: N818 - reads better at the call site: raise Invalid(...)
     """An answer that does not fit the step; ``reason`` is a translation key."""
 
     def __init__(self, reason: str, **kwargs: object) -> None:
@@ -30,21 +33,33 @@ class Invalid(ValueError):
         self.kwargs = kwargs
 
 
+class Doubtful(Invalid):
+    """A plausible-but-unusual answer (an outlier): kept only if the user confirms it."""
+
+    def __init__(self, answer: Any, reason: str, **kwargs: object) -> None:
+        super().__init__(reason, **kwargs)
+        self.answer = answer
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str
-    label: str  # translation key
+    label: str  # a translation key, or the label itself when ``literal``
+    literal: bool = False
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
-    prompt: str  # translation key; formatted with prompt_args(answers)
-    parse: Callable[[str, Answers], Any] | None = None  # free text -> value, or raise Invalid
+    prompt: Text
+    parse: Callable[[str, Answers], Any] | None = None  # typed text -> value, or raise Invalid
     choices: tuple[Choice, ...] = ()
+    options: Callable[[Answers], tuple[Choice, ...]] | None = None  # choices from the answers
     next: Callable[[Answers], str | None] | None = None  # None: the following step
     skippable: bool = False  # "I don't know": stores None, never counted as "no"
-    prompt_args: Callable[[Answers], dict[str, object]] | None = None
+
+    def choices_for(self, answers: Answers) -> tuple[Choice, ...]:
+        return self.options(answers) if self.options else self.choices
 
 
 @dataclass(frozen=True)
@@ -60,7 +75,7 @@ class Dialog:
     name: str
     title: str  # translation key
     steps: tuple[Step, ...]
-    summary: Callable[[Answers, Translate], str]
+    summary: Callable[[Answers, Tr], str]
     effects: Callable[[Answers], tuple[Effect, ...]]
     confirm_prompt: str = "dialog.confirm"
     done: str = "dialog.saved"
@@ -77,69 +92,85 @@ class Result:
     effects: tuple[Effect, ...] = ()
 
 
-def start(dialog: Dialog, now: datetime, t: Translate,
-          known: Answers | None = None) -> Result:
+def text(value: Text, answers: Answers, tr: Tr) -> str:
+    return tr(value) if isinstance(value, str) else value(answers, tr)
+
+
+def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -> Result:
     """Begin at the first step; steps already answered in ``known`` are not asked."""
     answers = dict(known or {})
     todo = [s for s in dialog.steps if s.key not in answers]
     state = {"dialog": dialog.name, "step": todo[0].key if todo else CONFIRM,
              "answers": answers, "history": [], "started": now.isoformat(),
              "updated": now.isoformat()}
-    first = todo[0] if todo else None
-    reply = prompt(dialog, first, answers, t) if first else confirmation(dialog, answers, t)
+    reply = prompt(dialog, todo[0], answers, tr) if todo else confirmation(dialog, answers, tr)
     return Result(state, (reply,))
 
 
-def prompt(dialog: Dialog, step: Step, answers: Answers, t: Translate) -> Outgoing:
-    args = step.prompt_args(answers) if step.prompt_args else {}
-    buttons = [Button(t(c.label), f"dlg:{c.value}") for c in step.choices]
+def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr) -> Outgoing:
+    choices = step.choices_for(answers)
+    buttons = [Button(c.label if c.literal else tr(c.label), f"dlg:{c.value}") for c in choices]
     if step.skippable:
-        buttons.append(Button(t("dialog.skip"), SKIP))
+        buttons.append(Button(tr("dialog.skip"), SKIP))
     if step.key != dialog.steps[0].key:
-        buttons.append(Button(t("dialog.back"), BACK))
-    typed = step.parse is not None and not step.choices
-    return Outgoing(t(step.prompt, **args), tuple(buttons), numbered=not typed)
+        buttons.append(Button(tr("dialog.back"), BACK))
+    typed = step.parse is not None and not choices
+    return Outgoing(text(step.prompt, answers, tr), tuple(buttons), numbered=not typed)
+
+
+def confirmation(dialog: Dialog, answers: Answers, tr: Tr) -> Outgoing:
+    body = dialog.summary(answers, tr) + "\n\n" + tr(dialog.confirm_prompt)
+    buttons = (Button(tr("dialog.yes"), YES), Button(tr("dialog.no"), NO),
+               Button(tr("dialog.back"), BACK))
+    return Outgoing(body, buttons)
+
+
+def current_prompt(dialog: Dialog, state: Mapping[str, Any], tr: Tr) -> Outgoing:
+    if state["step"] == CONFIRM:
+        return confirmation(dialog, state["answers"], tr)
+    return prompt(dialog, dialog.step(state["step"]), state["answers"], tr)
 
 
 def expired(state: Mapping[str, Any], now: datetime, timeout: timedelta) -> bool:
     return now - datetime.fromisoformat(state["updated"]) > timeout
 
 
-def advance(dialog: Dialog, state: dict[str, Any], inp: str, now: datetime,
-            t: Translate) -> Result:
+def advance(dialog: Dialog, state: dict[str, Any], inp: str, now: datetime, tr: Tr) -> Result:
     """One step of the dialog: the pure heart of every guided form."""
     answers: dict[str, Any] = dict(state["answers"])
-    history: list[str] = list(state["history"])
     if inp == BACK:
-        return _back(dialog, state, answers, history, now, t)
+        return _back(dialog, state, now, tr)
     if state["step"] == CONFIRM:
-        return _confirm(dialog, state, answers, inp, t)
+        return _confirm(dialog, state, answers, inp, tr)
     step = dialog.step(state["step"])
+    pending = state.get("pending")
+    state = {k: v for k, v in state.items() if k != "pending"}
     try:
-        answers[step.key] = _parse(step, inp, answers)
+        if pending is not None and inp in (YES, NO):
+            if inp == NO:
+                raise Invalid("dialog.enter_again")
+            value = pending["value"]
+        else:
+            value = _parse(step, inp, answers)
+    except Doubtful as doubt:
+        asked = Outgoing(tr(doubt.reason, **doubt.kwargs),
+                         (Button(tr("dialog.yes"), YES), Button(tr("dialog.no"), NO)))
+        return Result({**state, "pending": {"value": doubt.answer}}, (asked,))
     except Invalid as err:
-        again = prompt(dialog, step, answers, t)
-        return Result(state, (Outgoing(t(err.reason, **err.kwargs)), again))
-    history.append(step.key)
+        return Result(state, (Outgoing(tr(err.reason, **err.kwargs)),
+                              prompt(dialog, step, answers, tr)))
+    return _answered(dialog, state, step, value, now, tr)
+
+
+def _answered(dialog: Dialog, state: dict[str, Any], step: Step, value: Any, now: datetime,
+              tr: Tr) -> Result:
+    answers = {**state["answers"], step.key: value}
     following = _next_key(dialog, step, answers)
-    new = {**state, "answers": answers, "history": history, "updated": now.isoformat(),
-           "step": following or CONFIRM}
+    new = {**state, "answers": answers, "history": [*state["history"], step.key],
+           "updated": now.isoformat(), "step": following or CONFIRM}
     if following is None:
-        return Result(new, (confirmation(dialog, answers, t),))
-    return Result(new, (prompt(dialog, dialog.step(following), answers, t),))
-
-
-def confirmation(dialog: Dialog, answers: Answers, t: Translate) -> Outgoing:
-    text = dialog.summary(answers, t) + "\n\n" + t(dialog.confirm_prompt)
-    buttons = (Button(t("dialog.yes"), YES), Button(t("dialog.no"), NO),
-               Button(t("dialog.back"), BACK))
-    return Outgoing(text, buttons)
-
-
-def current_prompt(dialog: Dialog, state: Mapping[str, Any], t: Translate) -> Outgoing:
-    if state["step"] == CONFIRM:
-        return confirmation(dialog, state["answers"], t)
-    return prompt(dialog, dialog.step(state["step"]), state["answers"], t)
+        return Result(new, (confirmation(dialog, answers, tr),))
+    return Result(new, (prompt(dialog, dialog.step(following), answers, tr),))
 
 
 def _next_key(dialog: Dialog, step: Step, answers: Answers) -> str | None:
@@ -150,24 +181,26 @@ def _next_key(dialog: Dialog, step: Step, answers: Answers) -> str | None:
     return keys[index] if index < len(keys) else None
 
 
-def _back(dialog: Dialog, state: dict[str, Any], answers: dict[str, Any],
-          history: list[str], now: datetime, t: Translate) -> Result:
+def _back(dialog: Dialog, state: dict[str, Any], now: datetime, tr: Tr) -> Result:
+    history = list(state["history"])
     if not history:
-        return Result(state, (current_prompt(dialog, state, t),))
+        return Result(state, (current_prompt(dialog, state, tr),))
     previous = history.pop()
-    answers.pop(previous, None)
+    answers = {k: v for k, v in state["answers"].items() if k != previous}
     new = {**state, "answers": answers, "history": history, "step": previous,
            "updated": now.isoformat()}
-    return Result(new, (prompt(dialog, dialog.step(previous), answers, t),))
+    new.pop("pending", None)
+    return Result(new, (prompt(dialog, dialog.step(previous), answers, tr),))
 
 
 def _confirm(dialog: Dialog, state: dict[str, Any], answers: Answers, inp: str,
-             t: Translate) -> Result:
+             tr: Tr) -> Result:
     if inp == YES:
-        return Result(None, (Outgoing(t(dialog.done)),), dialog.effects(answers))
+        return Result(None, (Outgoing(tr(dialog.done)),), dialog.effects(answers))
     if inp == NO:
-        return Result(None, (Outgoing(t(dialog.declined)),))
-    return Result(state, (Outgoing(t("dialog.choose_button")), confirmation(dialog, answers, t)))
+        return Result(None, (Outgoing(tr(dialog.declined)),))
+    return Result(state, (Outgoing(tr("dialog.choose_button")),
+                          confirmation(dialog, answers, tr)))
 
 
 def _parse(step: Step, inp: str, answers: Answers) -> Any:
@@ -177,7 +210,7 @@ def _parse(step: Step, inp: str, answers: Answers) -> Any:
         raise Invalid("dialog.cannot_skip")
     if inp.startswith("dlg:"):
         value = inp[4:]
-        if any(c.value == value for c in step.choices):
+        if any(c.value == value for c in step.choices_for(answers)):
             return value
         raise Invalid("dialog.choose_button")
     if inp.startswith("ctl:"):

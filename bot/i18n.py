@@ -7,6 +7,8 @@ user's locale, in the programme's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -44,6 +46,20 @@ def t(lang: Lang, key: str, **kwargs: object) -> str:
     """Translate ``key``; falls back to Vietnamese, then to the key itself."""
     text = catalog(lang).get(key) or catalog(Lang.VI).get(key) or key
     return text.format(**kwargs) if kwargs else text
+
+
+@dataclass(frozen=True)
+class Tr:
+    """A translator bound to one language: ``tr("key", n=3)``; ``tr.lang`` for data texts."""
+
+    lang: Lang
+
+    def __call__(self, key: str, **kwargs: object) -> str:
+        return t(self.lang, key, **kwargs)
+
+    def pick(self, texts: Mapping[str, str]) -> str:
+        """Choose from a data file's {vi: ..., en: ...} texts."""
+        return texts.get(self.lang.value) or texts.get(Lang.VI.value) or ""
 
 
 def fmt_number(value: float, lang: Lang) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.channels.memory import MemoryChannel
-from bot.dialog import Choice, Dialog, Effect, Step
+from bot.dialog import Choice, Dialog, Doubtful, Effect, Step
 from bot.router import Command
 from handlers import build_registry
 from handlers.validators import money, whole_number
@@ -16,13 +16,21 @@ from storage.repo import Store
 
 SAVED: list[dict[str, Any]] = []
 
+
+def people(text: str, answers) -> int:
+    value = whole_number(1, 30)(text, answers)
+    if value > 20:
+        raise Doubtful(value, "dialog.unusual", value=value)
+    return value
+
+
 SURVEY = Dialog(
     name="survey",
     title="menu.help",
     steps=(
         Step("area", "language.choose", choices=(Choice("rural", "dialog.yes"),
                                                  Choice("urban", "dialog.no"))),
-        Step("people", "validate.whole_number", parse=whole_number(1, 30)),
+        Step("people", "validate.whole_number", parse=people),
         Step("income", "validate.money", parse=money, skippable=True),
     ),
     summary=lambda answers, t: f"SUMMARY {sorted(answers.items())}",
@@ -77,6 +85,10 @@ CASES = [
     (["1", "3", "Không rõ / bỏ qua"], "__confirm__", {"area": "rural", "people": 3,
                                                       "income": None}, "SUMMARY"),
     (["1", "3", "abc"], "income", {"area": "rural", "people": 3}, "số tiền"),
+    (["1", "25"], "people", {"area": "rural"}, "cao bất thường"),  # an outlier is asked
+    (["1", "25", "Đồng ý"], "income", {"area": "rural", "people": 25}, None),
+    (["1", "25", "Không"], "people", {"area": "rural"}, "nhập lại"),
+    (["1", "25", "4"], "income", {"area": "rural", "people": 4}, None),  # or simply retyped
 ]
 
 
