@@ -24,7 +24,7 @@ CONFIRM = "__confirm__"
 BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
 
 
-class Invalid(ValueError):  # noqa: N818 - reads better at the call site: raise Invalid(...)
+class Invalid(ValueError):
     """An answer that does not fit the step; ``reason`` is a translation key."""
 
     def __init__(self, reason: str, **kwargs: object) -> None:

@@ -65,3 +65,12 @@ def make_bot(app: App) -> Callable[..., MemoryChannel]:
 @pytest.fixture
 def bot(make_bot: Callable[..., MemoryChannel]) -> MemoryChannel:
     return make_bot()
+
+
+@pytest.fixture
+def survey_bot(store: Store, clock: FakeClock) -> MemoryChannel:
+    """The engine's test dialog (/khaosat) on the real app."""
+    from tests.survey import SAVED, registry_with_survey
+
+    SAVED.clear()
+    return MemoryChannel(App(store, registry_with_survey(), clock=clock), "nguoidan-demo")

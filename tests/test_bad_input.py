@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_dialog_engine import SAVED, state_of, survey_bot  # noqa: F401  (fixture)
+from tests.survey import SAVED, state_of
 
 BAD = [
     "",
@@ -22,7 +22,7 @@ BAD = [
 @pytest.mark.parametrize("prefix", [[], ["/khaosat"], ["/khaosat", "1"],
                                     ["/khaosat", "1", "3"], ["/khaosat", "1", "3", "800k"]])
 async def test_bad_input_gets_a_polite_reply_and_changes_nothing(survey_bot, text,
-                                                                 prefix) -> None:  # noqa: F811
+                                                                 prefix) -> None:
     for line in prefix:
         await survey_bot.say(line)
     before = state_of(survey_bot)
@@ -33,7 +33,7 @@ async def test_bad_input_gets_a_polite_reply_and_changes_nothing(survey_bot, tex
     assert SAVED == []
 
 
-async def test_bad_input_is_answered_in_english_for_english_users(survey_bot) -> None:  # noqa: F811
+async def test_bad_input_is_answered_in_english_for_english_users(survey_bot) -> None:
     await survey_bot.say("/lang en")
     replies = await survey_bot.say("x" * 10_000)
     assert "too long" in replies[0].text
@@ -41,7 +41,7 @@ async def test_bad_input_is_answered_in_english_for_english_users(survey_bot) ->
     assert "did not type" in replies[0].text
 
 
-async def test_tables_survive_sql_looking_text(survey_bot) -> None:  # noqa: F811
+async def test_tables_survive_sql_looking_text(survey_bot) -> None:
     await survey_bot.say("'; DROP TABLE user; --")
     replies = await survey_bot.say("/start")
     assert replies[0].text.startswith("Xin chào")

@@ -2,72 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.app import App
 from bot.channels.memory import MemoryChannel
-from bot.dialog import Choice, Dialog, Doubtful, Effect, Step
-from bot.router import Command
-from handlers import build_registry
-from handlers.validators import money, whole_number
 from storage.repo import Store
-
-SAVED: list[dict[str, Any]] = []
-
-
-def people(text: str, answers) -> int:
-    value = whole_number(1, 30)(text, answers)
-    if value > 20:
-        raise Doubtful(value, "dialog.unusual", value=value)
-    return value
-
-
-SURVEY = Dialog(
-    name="survey",
-    title="menu.help",
-    steps=(
-        Step("area", "language.choose", choices=(Choice("rural", "dialog.yes"),
-                                                 Choice("urban", "dialog.no"))),
-        Step("people", "validate.whole_number", parse=people),
-        Step("income", "validate.money", parse=money, skippable=True),
-    ),
-    summary=lambda answers, t: f"SUMMARY {sorted(answers.items())}",
-    effects=lambda answers: (Effect("save_survey", dict(answers)),),
-)
-
-
-def registry_with_survey():
-    registry = build_registry()
-    registry.dialogs["survey"] = SURVEY
-    registry.commands.append(Command(("khaosat", "survey"), lambda ctx, _: ctx.start_dialog(
-        "survey"), dialog="survey"))
-
-    def save(ctx, effect):
-        SAVED.append(dict(effect.data))
-        return []
-
-    registry.effects["save_survey"] = save
-    return registry
-
-
-@pytest.fixture
-def survey_bot(store: Store, clock) -> MemoryChannel:
-    SAVED.clear()
-    return MemoryChannel(App(store, registry_with_survey(), clock=clock), "nguoidan-demo")
-
-
-def state_of(bot: MemoryChannel) -> dict[str, Any] | None:
-    from sqlmodel import select
-
-    from storage.models import Conversation
-
-    with bot.app.store.session() as s:
-        query = select(Conversation).where(Conversation.external_user_id == bot.key.user_id)
-        conv = s.exec(query).first()
-        return conv.dialog if conv else None
-
+from tests.survey import SAVED, registry_with_survey, state_of
 
 # (inputs after /khaosat, expected step afterwards, expected answers, expected text in last reply)
 CASES = [
