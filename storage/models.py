@@ -191,3 +191,84 @@ class LinkCode(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring code that binds whoever opens the bot with it to a role and area."""
+
+    code: str = Field(sa_type=String(16), primary_key=True)
+    role: str = Field(sa_type=String(16))
+    area_id: int = Field(foreign_key="area.id")
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Report(SQLModel, table=True):
+    """A village's progress report for one project and period; its content is versioned."""
+
+    __table_args__ = (UniqueConstraint("area_id", "project", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    receipt: str = Field(sa_type=String(16), unique=True, index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    project: str = Field(sa_type=String(16))  # plan section id, or "*" for "no change"
+    period: str = Field(sa_type=String(7), index=True)  # YYYY-MM, local time of sending
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class ReportVersion(SQLModel, table=True):
+    """Every saved or corrected content of a report, with who and when."""
+
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    version: int
+    values: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    no_change: bool = False
+    note: str | None = Field(default=None, sa_type=String(1000))
+    photo_id: str | None = Field(default=None, sa_type=String(200))
+    latitude: float | None = None
+    longitude: float | None = None
+    author_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Household(SQLModel, table=True):
+    """A household of the village register (only what the annual review needs)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    head_name: str = Field(sa_type=String(120))
+    members: int | None = None
+    status: str | None = Field(default=None, sa_type=String(16), index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class UpdateDecision(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class HouseholdUpdate(SQLModel, table=True):
+    """A collaborator's proposed change; the register changes only when an officer approves."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    event: str = Field(sa_type=String(24))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    indicated_status: str | None = Field(default=None, sa_type=String(16))
+    standard_id: str | None = Field(default=None, sa_type=String(32))
+    decision: str = Field(default=UpdateDecision.PENDING, sa_type=String(16), index=True)
+    submitted_by: int = Field(foreign_key="user.id")
+    submitted_at: datetime = Field(default_factory=utcnow)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+    reason: str | None = Field(default=None, sa_type=String(500))
