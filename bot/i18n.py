@@ -57,9 +57,11 @@ class Tr:
     def __call__(self, key: str, **kwargs: object) -> str:
         return t(self.lang, key, **kwargs)
 
-    def pick(self, texts: Mapping[str, str]) -> str:
-        """Choose from a data file's {vi: ..., en: ...} texts."""
-        return texts.get(self.lang.value) or texts.get(Lang.VI.value) or ""
+    def pick(self, texts: Mapping[str, str] | object) -> str:
+        """Choose from a data file's {vi: ..., en: ...} texts (a mapping or attributes)."""
+        if isinstance(texts, Mapping):
+            return str(texts.get(self.lang.value) or texts.get(Lang.VI.value) or "")
+        return str(getattr(texts, self.lang.value, "") or getattr(texts, Lang.VI.value, ""))
 
 
 def fmt_number(value: float, lang: Lang) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from bot.router import Registry
-from handlers import start
+from handlers import selfassess, start
 
 
 def build_registry() -> Registry:
     registry = Registry()
+    registry.commands += selfassess.COMMANDS
+    registry.dialogs[selfassess.NAME] = selfassess.build()
+    registry.effects.update(selfassess.EFFECTS)
     registry.commands += start.COMMANDS
     return registry

@@ -1,0 +1,55 @@
+"""/tudanhgia: a citizen checks their household against the poverty standard.
+
+Nothing is stored unless the citizen agrees at the end."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.dialog import Answers, Dialog, Effect
+from bot.i18n import Tr
+from bot.messages import Outgoing
+from bot.router import Command
+from handlers.household_questions import answers_json, assess, explain, questions, standard
+from storage.models import SavedAssessment
+from storage.repo import area_path
+
+NAME = "tudanhgia"
+
+
+def build() -> Dialog:
+    std = standard()
+
+    def summary(answers: Answers, tr: Tr) -> str:
+        return explain(assess(answers, std), answers, std, tr)
+
+    def effects(answers: Answers) -> tuple[Effect, ...]:
+        result = assess(answers, std)
+        return (Effect("save_assessment", {
+            "standard_id": std.id, "status": result.status.value,
+            "deprived": list(result.deprived), "missing": list(result.missing),
+            "answers": answers_json(answers)}),)
+
+    return Dialog(NAME, "assess.title", questions(std), summary, effects,
+                  confirm_prompt="assess.save_prompt", done="assess.saved",
+                  declined="assess.not_saved")
+
+
+def designations(ctx: Context) -> list[str]:
+    return sorted({d for area in area_path(ctx.session, ctx.user.area_id)
+                   for d in area.designations})
+
+
+def start(ctx: Context, args: str) -> list[Outgoing]:
+    intro = Outgoing(ctx.t("assess.intro"))
+    return [intro, *ctx.start_dialog(NAME, {"_designations": designations(ctx)})]
+
+
+def save(ctx: Context, effect: Effect) -> list[Outgoing]:
+    assert ctx.user.id is not None
+    ctx.session.add(SavedAssessment(user_id=ctx.user.id, **effect.data))
+    return []
+
+
+COMMANDS = [Command(("tudanhgia", "selfcheck"), start, label="menu.selfassess",
+                    help="help.selfassess", dialog=NAME)]
+EFFECTS = {"save_assessment": save}

@@ -1,0 +1,89 @@
+"""Repositories for collaborators' field work: reports (versioned) and household updates."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Household, HouseholdUpdate, Report, ReportVersion
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
+
+
+def period_of(moment: datetime) -> str:
+    """The reporting month (local time) in which a message was sent."""
+    return moment.astimezone(TZ).strftime("%Y-%m")
+
+
+def new_receipt(session: Session, prefix: str = "BC") -> str:
+    while True:
+        code = prefix + "-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(5))
+        if session.exec(select(Report).where(Report.receipt == code)).first() is None:
+            return code
+
+
+def save_report(session: Session, *, area_id: int, project: str, author_id: int,
+                sent_at: datetime, content: dict[str, Any]) -> tuple[Report, int]:
+    """Save a report for the period it was sent in; a second one for the same village,
+    project and period becomes a new version of the first (nothing is overwritten)."""
+    period = period_of(sent_at)
+    report = session.exec(select(Report).where(
+        Report.area_id == area_id, Report.project == project, Report.period == period)).first()
+    if report is None:
+        report = Report(receipt=new_receipt(session), area_id=area_id, project=project,
+                        period=period, created_by=author_id, sent_at=sent_at, version=0)
+    report.version += 1
+    session.add(report)
+    session.flush()
+    assert report.id is not None
+    session.add(ReportVersion(report_id=report.id, version=report.version, author_id=author_id,
+                              created_at=sent_at, **content))
+    return report, report.version
+
+
+def reports_by(session: Session, user_id: int, limit: int = 10) -> list[Report]:
+    query = (select(Report).where(Report.id.in_(  # type: ignore[union-attr]
+        select(ReportVersion.report_id).where(ReportVersion.author_id == user_id)))
+        .order_by(col(Report.sent_at).desc()).limit(limit))
+    return list(session.exec(query).all())
+
+
+def report_by_receipt(session: Session, receipt: str) -> Report | None:
+    return session.exec(select(Report).where(Report.receipt == receipt.upper())).first()
+
+
+def latest_version(session: Session, report_id: int) -> ReportVersion:
+    return session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id)
+                        .order_by(col(ReportVersion.version).desc())).first()  # type: ignore[return-value]
+
+
+def past_max(session: Session, area_id: int, project: str) -> dict[str, int]:
+    """The highest figure this village ever reported per indicator (for outlier checks)."""
+    best: dict[str, int] = {}
+    query = select(ReportVersion.values).join(Report).where(
+        Report.area_id == area_id, Report.project == project)
+    for values in session.exec(query).all():
+        for code, value in (values or {}).items():
+            best[code] = max(best.get(code, 0), int(value))
+    return best
+
+
+def village_households(session: Session, area_id: int) -> list[Household]:
+    return list(session.exec(select(Household).where(Household.area_id == area_id)).all())
+
+
+def pending_updates(session: Session, area_ids: list[int]) -> list[HouseholdUpdate]:
+    query = select(HouseholdUpdate).where(
+        col(HouseholdUpdate.area_id).in_(area_ids), HouseholdUpdate.decision == "pending")
+    return list(session.exec(query.order_by(col(HouseholdUpdate.submitted_at))).all())
+
+
+def count_reports(session: Session, area_id: int, period: str) -> int:
+    return session.exec(select(func.count()).select_from(Report).where(
+        Report.area_id == area_id, Report.period == period)).one()
