@@ -41,7 +41,7 @@ class App:
                 user = user_for(session, msg.key, lang.value)
                 lang = Lang(user.language)
                 ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
-                              self.clock(), self.registry)
+                              self.clock(), self.registry, msg.sent_at)
                 replies = self._dispatch(ctx, msg)
                 self._remember(ctx, msg, replies)
                 return replies
@@ -55,8 +55,11 @@ class App:
         text = clean_input(msg.text)
         if not text and msg.callback is None and msg.photo_id is None and msg.location is None:
             return [Outgoing(ctx.t("input.empty"), ctx.registry.menu(ctx.role, ctx.t))]
-        value = resolve(text, msg.callback, ctx.conv.buttons)
-        return route(ctx, value)
+        if msg.photo_id is not None:
+            return route(ctx, f"photo:{msg.photo_id}")
+        if msg.location is not None:
+            return route(ctx, f"loc:{msg.location.latitude},{msg.location.longitude}")
+        return route(ctx, resolve(text, msg.callback, ctx.conv.buttons))
 
     def _remember(self, ctx: Context, msg: Incoming, replies: list[Outgoing]) -> None:
         shown = next((r for r in reversed(replies) if r.buttons), None)
@@ -82,11 +85,16 @@ def route(ctx: Context, value: str) -> list[Outgoing]:
         return run_command(ctx, name, args.strip())
     if value.startswith("resume:"):
         return resume(ctx, value.removeprefix("resume:"))
+    prefix, _, arg = value.partition(":")
+    if prefix in reg.actions and arg:
+        return reg.actions[prefix](ctx, arg)
     state = ctx.dialog_state
     if state is not None and state.get("dialog") in reg.dialogs:
         return continue_dialog(ctx, state, value)
-    if ":" in value and value.split(":", 1)[0] in {"dlg", "ctl"}:
+    if prefix in {"dlg", "ctl"} and arg:
         return [Outgoing(ctx.t("dialog.stale_button"), reg.menu(ctx.role, ctx.t))]
+    if prefix in {"photo", "loc"} and arg:
+        return [Outgoing(ctx.t("input.unexpected_media"), reg.menu(ctx.role, ctx.t))]
     if reg.fallback is not None:
         return reg.fallback(ctx, value)
     return [Outgoing(ctx.t("input.unknown"), reg.menu(ctx.role, ctx.t))]

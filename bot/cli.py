@@ -67,7 +67,7 @@ def ask(
 
 @cli.command()
 def assess(
-    json_mode: bool = typer.Option(False, "--json", help="one JSON object a line (default)"),
+    json_mode: bool = typer.Option(False, "--json", help="one JSON object a line"),
 ) -> None:
     """Classify household profiles (JSON, one a line) by the poverty standard."""
     from knowledge.poverty import assess_json_line, load_standard
@@ -79,7 +79,12 @@ def assess(
             continue
         result = assess_json_line(line, standard)
         failed |= "error" in result
-        typer.echo(json.dumps(result, ensure_ascii=False))
+        if json_mode or "error" in result:
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            typer.echo(f"{result['status']}: {result['deprived_count']} deprived "
+                       f"({', '.join(result['deprived']) or '-'}); "
+                       f"programmes {', '.join(result['programmes']) or '-'}")
     raise typer.Exit(1 if failed else 0)
 
 

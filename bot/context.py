@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,12 @@ class Context:
     key: ConversationKey
     now: datetime
     registry: Registry
-    effects_out: list[engine.Effect] = field(default_factory=list)
+    sent_at: datetime | None = None  # the platform's date of the message (offline phones)
+
+    @property
+    def moment(self) -> datetime:
+        """When the user sent this message: the platform's date if known, else now."""
+        return self.sent_at or self.now
 
     @property
     def lang(self) -> Lang:

@@ -44,8 +44,13 @@ class Doubtful(Invalid):
 @dataclass(frozen=True)
 class Choice:
     value: str
-    label: str  # a translation key, or the label itself when ``literal``
+    label: str | Mapping[str, str]  # a translation key, a literal, or {vi:, en:} from data
     literal: bool = False
+
+    def text(self, tr: Tr) -> str:
+        if isinstance(self.label, Mapping):
+            return tr.pick(self.label)
+        return self.label if self.literal else tr(self.label)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Step:
     options: Callable[[Answers], tuple[Choice, ...]] | None = None  # choices from the answers
     next: Callable[[Answers], str | None] | None = None  # None: the following step
     skippable: bool = False  # "I don't know": stores None, never counted as "no"
+    skip_label: str = "dialog.skip"
 
     def choices_for(self, answers: Answers) -> tuple[Choice, ...]:
         return self.options(answers) if self.options else self.choices
@@ -99,19 +105,21 @@ def text(value: Text, answers: Answers, tr: Tr) -> str:
 def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -> Result:
     """Begin at the first step; steps already answered in ``known`` are not asked."""
     answers = dict(known or {})
-    todo = [s for s in dialog.steps if s.key not in answers]
-    state = {"dialog": dialog.name, "step": todo[0].key if todo else CONFIRM,
-             "answers": answers, "history": [], "started": now.isoformat(),
-             "updated": now.isoformat()}
-    reply = prompt(dialog, todo[0], answers, tr) if todo else confirmation(dialog, answers, tr)
+    key: str | None = dialog.steps[0].key
+    while key is not None and key in answers:  # follow the next-step rules past known answers
+        key = _next_key(dialog, dialog.step(key), answers)
+    state = {"dialog": dialog.name, "step": key or CONFIRM, "answers": answers, "history": [],
+             "started": now.isoformat(), "updated": now.isoformat()}
+    reply = (prompt(dialog, dialog.step(key), answers, tr) if key
+             else confirmation(dialog, answers, tr))
     return Result(state, (reply,))
 
 
 def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr) -> Outgoing:
     choices = step.choices_for(answers)
-    buttons = [Button(c.label if c.literal else tr(c.label), f"dlg:{c.value}") for c in choices]
+    buttons = [Button(c.text(tr), f"dlg:{c.value}") for c in choices]
     if step.skippable:
-        buttons.append(Button(tr("dialog.skip"), SKIP))
+        buttons.append(Button(tr(step.skip_label), SKIP))
     if step.key != dialog.steps[0].key:
         buttons.append(Button(tr("dialog.back"), BACK))
     typed = step.parse is not None and not choices
@@ -154,7 +162,7 @@ def advance(dialog: Dialog, state: dict[str, Any], inp: str, now: datetime, tr: 
             value = _parse(step, inp, answers)
     except Doubtful as doubt:
         asked = Outgoing(tr(doubt.reason, **doubt.kwargs),
-                         (Button(tr("dialog.yes"), YES), Button(tr("dialog.no"), NO)))
+                         (Button(tr("dialog.keep"), YES), Button(tr("dialog.retype"), NO)))
         return Result({**state, "pending": {"value": doubt.answer}}, (asked,))
     except Invalid as err:
         return Result(state, (Outgoing(tr(err.reason, **err.kwargs)),

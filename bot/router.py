@@ -37,6 +37,7 @@ class Registry:
     commands: list[Command] = field(default_factory=list)
     dialogs: dict[str, engine.Dialog] = field(default_factory=dict)
     effects: dict[str, EffectHandler] = field(default_factory=dict)
+    actions: dict[str, Handler] = field(default_factory=dict)  # button data "prefix:arg"
     fallback: Handler | None = None  # free text outside a dialog
     dialog_timeout: timedelta = timedelta(hours=24)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.router import Registry
-from handlers import selfassess, start
+from handlers import report, selfassess, start
 
 
 def build_registry() -> Registry:
@@ -11,5 +11,9 @@ def build_registry() -> Registry:
     registry.commands += selfassess.COMMANDS
     registry.dialogs[selfassess.NAME] = selfassess.build()
     registry.effects.update(selfassess.EFFECTS)
+    registry.commands += report.COMMANDS
+    registry.dialogs[report.NAME] = report.build()
+    registry.effects.update(report.EFFECTS)
+    registry.actions.update(report.ACTIONS)
     registry.commands += start.COMMANDS
     return registry

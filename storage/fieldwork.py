@@ -38,13 +38,20 @@ def save_report(session: Session, *, area_id: int, project: str, author_id: int,
     if report is None:
         report = Report(receipt=new_receipt(session), area_id=area_id, project=project,
                         period=period, created_by=author_id, sent_at=sent_at, version=0)
+    return report, add_version(session, report, author_id, sent_at, content)
+
+
+def add_version(session: Session, report: Report, author_id: int, sent_at: datetime,
+                content: dict[str, Any]) -> int:
+    """Keep every version: a correction never overwrites what was saved before."""
     report.version += 1
+    report.sent_at = sent_at
     session.add(report)
     session.flush()
     assert report.id is not None
     session.add(ReportVersion(report_id=report.id, version=report.version, author_id=author_id,
                               created_at=sent_at, **content))
-    return report, report.version
+    return report.version
 
 
 def reports_by(session: Session, user_id: int, limit: int = 10) -> list[Report]:
@@ -63,11 +70,10 @@ def latest_version(session: Session, report_id: int) -> ReportVersion:
                         .order_by(col(ReportVersion.version).desc())).first()  # type: ignore[return-value]
 
 
-def past_max(session: Session, area_id: int, project: str) -> dict[str, int]:
+def past_max(session: Session, area_id: int) -> dict[str, int]:
     """The highest figure this village ever reported per indicator (for outlier checks)."""
     best: dict[str, int] = {}
-    query = select(ReportVersion.values).join(Report).where(
-        Report.area_id == area_id, Report.project == project)
+    query = select(ReportVersion.values).join(Report).where(Report.area_id == area_id)
     for values in session.exec(query).all():
         for code, value in (values or {}).items():
             best[code] = max(best.get(code, 0), int(value))

@@ -26,8 +26,8 @@ CASES = [
                                                       "income": None}, "SUMMARY"),
     (["1", "3", "abc"], "income", {"area": "rural", "people": 3}, "số tiền"),
     (["1", "25"], "people", {"area": "rural"}, "cao bất thường"),  # an outlier is asked
-    (["1", "25", "Đồng ý"], "income", {"area": "rural", "people": 25}, None),
-    (["1", "25", "Không"], "people", {"area": "rural"}, "nhập lại"),
+    (["1", "25", "Đúng, giữ số này"], "income", {"area": "rural", "people": 25}, None),
+    (["1", "25", "Nhập lại"], "people", {"area": "rural"}, "nhập lại"),
     (["1", "25", "4"], "income", {"area": "rural", "people": 4}, None),  # or simply retyped
 ]
 

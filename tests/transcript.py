@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from bot.channels.terminal import render
 from bot.messages import Outgoing
 
 GOLDEN = Path(__file__).parent / "golden"
+RECEIPT = re.compile(r"\bBC-[A-Z0-9]{5}\b")  # random receipt codes
 
 
 class Transcript:
@@ -24,10 +26,16 @@ class Transcript:
             self.lines.append(render(reply))
         self.lines.append("")
 
-    def check(self, name: str, request: pytest.FixtureRequest) -> None:
-        """Compare with tests/golden/NAME.txt; ``--update-goldens`` rewrites it."""
+    def check(self, name: str, request: pytest.FixtureRequest,
+              mask: dict[str, str] | None = None) -> None:
+        """Compare with tests/golden/NAME.txt; ``--update-goldens`` rewrites it.
+
+        ``mask`` replaces values that differ from run to run (receipt codes, ...)."""
         path = GOLDEN / f"{name}.txt"
         text = "\n".join(self.lines).rstrip() + "\n"
+        for value, placeholder in (mask or {}).items():
+            text = text.replace(value, placeholder)
+        text = RECEIPT.sub("BC-XXXXX", text)
         if request.config.getoption("--update-goldens") or not path.exists():
             path.write_text(text, encoding="utf-8")
             if not request.config.getoption("--update-goldens"):
