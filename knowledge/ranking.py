@@ -1,0 +1,299 @@
+"""Lexical ranking for the knowledge base.
+
+- Features: accent-folded words, word pairs inside one clause, and synonym-group concepts from
+  ``synonyms.yaml``; BM25F over the fields title, text and keywords (own weights and length
+  normalisation).
+- Questions: chat abbreviations expanded, typos corrected against the entries' own vocabulary
+  (``knowledge.spelling``), stopwords dropped.
+- Confidence: the best entry must cover enough of the question's IDF mass, hold enough rare
+  (non-generic) evidence, and — for questions of several content words — match two of them side
+  by side or a multi-word synonym; words typed with diacritics that match only a differently
+  accented word (``căn`` / ``cận``) count half.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from knowledge.normalize import (
+    CONCEPT_PREFIX,
+    Lexicon,
+    bigrams,
+    concept_spans,
+    expand_abbreviations,
+    fold,
+    generic_mask,
+    segments,
+    tokenize,
+    words,
+)
+from knowledge.spelling import Speller
+
+
+@dataclass(frozen=True)
+class RankParams:
+    """Tuning knobs, chosen by measurement with ``bench/kb.py``."""
+
+    k1: float = 1.2
+    title_weight: float = 2.0
+    keyword_weight: float = 1.5
+    text_weight: float = 1.0
+    title_b: float = 0.3  # BM25F length normalisation per field
+    text_b: float = 0.75
+    keyword_b: float = 0.5
+    bigram_weight: float = 0.6
+    concept_weight: float = 0.6
+    fuzzy_weight: float = 0.7  # a misspelt word corrected to a known one
+    guess_weight: float = 0.5  # a real but unknown word replaced to fit its neighbours
+    accent_penalty: float = 0.5
+    min_coverage: float = 0.5
+    min_specific: float = 2.0
+    strong_specific: float = 10.0  # more than one rare two-word term may answer a chatty…
+    strong_min_coverage: float = 0.25  # …question that covers only this share of its words
+    max_chars: int = 1000
+    max_tokens: int = 40
+
+
+@dataclass(frozen=True)
+class Document:
+    """The searchable fields of one knowledge-base entry."""
+
+    title: str
+    text: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One content token of a question (stopwords removed)."""
+
+    token: str
+    weight: float
+    generic: bool
+    concepts: frozenset[str]
+    accented: tuple[str, ...] = ()  # the words as typed, those that carried diacritics
+    phrase: bool = False  # part of a multi-word synonym phrase
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[QueryTerm, ...]
+    pairs: tuple[QueryTerm, ...]
+    features: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One scored document: ``score`` in 0..1, plus the evidence the confidence rule uses."""
+
+    doc: int
+    score: float
+    coverage: float
+    specific: float
+    adjacent: bool
+
+
+class Index:
+    """An immutable BM25F index over a handful of documents (built once, queried many times)."""
+
+    def __init__(self, docs: Sequence[Document], lexicon: Lexicon, params: RankParams) -> None:
+        self.lexicon = lexicon
+        self.params = params
+        doc_fields = [self._doc_fields(doc) for doc in docs]
+        doc_feats = [sum(fields, Counter()) for fields in doc_fields]
+        self._doc_sets = [frozenset(feats) for feats in doc_feats]
+        self._doc_words = [
+            frozenset(w for text in (d.title, d.text, *d.keywords) for w in words(text))
+            for d in docs
+        ]
+        self._idf = _idf(doc_feats)
+        self._idf_max = max(self._idf.values(), default=1.0)
+        self._postings = self._build_postings(doc_fields)
+        self._speller = Speller(
+            Counter(f for feats in doc_feats for f in feats if _is_unigram(f)),
+            (f for f in self._idf if " " in f),
+            (tok for phrases in lexicon.groups for phrase in phrases for tok in phrase),
+        )
+
+    # -- building -----------------------------------------------------------------------
+    def _features(self, tokens: Sequence[str]) -> list[str]:
+        content = [tok for tok in tokens if tok not in self.lexicon.stopwords]
+        concepts = concept_spans(tokens, self.lexicon)
+        return content + bigrams(content) + sorted(set().union(*concepts.values()))
+
+    def _doc_fields(self, doc: Document) -> tuple[Counter[str], ...]:
+        """Feature counts of the title, the text and the keywords."""
+        fields = []
+        for phrases in ((doc.title,), (doc.text,), doc.keywords):
+            counts: Counter[str] = Counter()
+            for clause in (part for phrase in phrases for part in segments(phrase)):
+                counts.update(self._features(expand_abbreviations(tokenize(clause), self.lexicon)))
+            fields.append(counts)
+        return tuple(fields)
+
+    def _build_postings(
+        self, doc_fields: Sequence[tuple[Counter[str], ...]]
+    ) -> dict[str, tuple[tuple[int, float], ...]]:
+        """BM25F: per-field weighted, length-normalised term frequency, then saturation."""
+        p = self.params
+        weights = (p.title_weight, p.text_weight, p.keyword_weight)
+        slopes = (p.title_b, p.text_b, p.keyword_b)
+        lengths = [[_length(counts) for counts in fields] for fields in doc_fields]
+        avgs = [sum(row[i] for row in lengths) / max(len(lengths), 1) or 1.0 for i in range(3)]
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc, fields in enumerate(doc_fields):
+            merged: dict[str, float] = defaultdict(float)
+            for i, counts in enumerate(fields):
+                norm = 1 - slopes[i] + slopes[i] * lengths[doc][i] / avgs[i]
+                for feat, tf in counts.items():
+                    merged[feat] += weights[i] * tf / norm
+            for feat, weighted in merged.items():
+                saturated = weighted * (p.k1 + 1) / (weighted + p.k1)
+                postings[feat].append((doc, self._idf[feat] * saturated))
+        return {feat: tuple(items) for feat, items in postings.items()}
+
+    # -- querying -----------------------------------------------------------------------
+    def _tokens(self, question: str) -> list[tuple[str, str | None, float]]:
+        """(folded token, word as typed if accented, weight) after abbreviations and typos."""
+        p, lex = self.params, self.lexicon
+        rows: list[tuple[str, str, str | None]] = []  # (as typed folded, corrected, accented)
+        for word in words(question[: p.max_chars])[: p.max_tokens]:
+            folded = fold(word)
+            if folded in lex.abbreviations:
+                rows.extend(("", tok, None) for tok in lex.abbreviations[folded])
+                continue
+            rows.append((folded, self._speller.word(folded), word if word != folded else None))
+        content = [i for i, row in enumerate(rows) if row[1] not in lex.stopwords]
+        fixed = self._speller.in_context(
+            [rows[i][1] for i in content], [rows[i][0] == rows[i][1] for i in content]
+        )
+        guessed = set()
+        for i, token in zip(content, fixed, strict=True):
+            if token != rows[i][1]:
+                rows[i] = (rows[i][0], token, None)
+                guessed.add(i)
+        return [
+            (tok, acc, 1.0) if typed in ("", tok)
+            else (tok, None, p.guess_weight if i in guessed else p.fuzzy_weight)
+            for i, (typed, tok, acc) in enumerate(rows)
+        ]
+
+    def analyse(self, question: str) -> Query:
+        """Question → weighted content terms, adjacent pairs and ranking features."""
+        lex = self.lexicon
+        typed = self._tokens(question)
+        tokens = [tok for tok, _, _ in typed]
+        generic = generic_mask(tokens, lex)
+        concepts = concept_spans(tokens, lex)
+        phrases = concept_spans(tokens, lex, min_words=2)
+        terms = [
+            QueryTerm(tok, weight, generic[i], frozenset(concepts.get(i, ())),
+                      (accented,) if accented else (),
+                      i in phrases)
+            for i, (tok, accented, weight) in enumerate(typed)
+            if tok not in lex.stopwords
+        ]
+        pairs = [
+            QueryTerm(f"{a.token} {b.token}", min(a.weight, b.weight), a.generic and b.generic,
+                      a.concepts | b.concepts, a.accented + b.accented)
+            for a, b in itertools.pairwise(terms)
+        ]
+        weights = {tok: weight for tok, _, weight in typed}
+        return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights))
+
+    def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float]
+                        ) -> dict[str, float]:
+        features: dict[str, float] = {}
+        for feat in self._features(tokens):
+            kind = _kind_weight(feat, self.params)
+            weight = kind * min((weights.get(t, 1.0) for t in feat.split(" ")), default=1.0)
+            features[feat] = max(features.get(feat, 0.0), weight)
+        return features
+
+    def rank(self, query: Query) -> list[Ranked]:
+        """Documents sharing a feature with the query, best first (ties by document order)."""
+        raw: dict[int, float] = defaultdict(float)
+        for feat, weight in query.features.items():
+            for doc, contrib in self._postings.get(feat, ()):
+                raw[doc] += weight * contrib
+        ideal = self._ideal(query)
+        ranked = [self._evidence(query, doc, score / ideal) for doc, score in raw.items()]
+        return sorted(ranked, key=lambda r: (-r.score, r.doc))
+
+    def _ideal(self, query: Query) -> float:
+        k1 = self.params.k1
+        known = sum(w * self._idf[f] for f, w in query.features.items() if f in self._idf)
+        unknown = sum(t.weight * self._idf_max for t in query.terms if t.token not in self._idf)
+        return max((known + unknown) * (k1 + 1), 1e-9)
+
+    @staticmethod
+    def _exact(term: QueryTerm, typed: frozenset[str]) -> bool:
+        """The words typed with diacritics occur with the same diacritics in the entry."""
+        return all(word in typed for word in term.accented)
+
+    def _evidence(self, query: Query, doc: int, score: float) -> Ranked:
+        p = self.params
+        feats, typed = self._doc_sets[doc], self._doc_words[doc]
+        total = matched = specific = 0.0
+        adjacent = False
+        for term in query.terms:
+            mass = term.weight * self._idf.get(term.token, self._idf_max)
+            synonym = bool(term.concepts & feats)
+            hit = synonym or term.token in feats
+            total += mass if hit or not term.token.isdigit() else 0.0  # "17 tuổi": context
+            if hit:
+                mass *= 1.0 if synonym or self._exact(term, typed) else p.accent_penalty
+                matched += mass
+                specific += 0.0 if term.generic else mass
+                adjacent |= term.phrase and bool(term.concepts & feats)
+        for pair in query.pairs:
+            if pair.token in feats and not pair.generic:
+                exact = self._exact(pair, typed)
+                adjacent |= exact and pair.weight > p.guess_weight
+                mass = pair.weight * self._idf[pair.token]
+                specific += mass if exact else mass * p.accent_penalty
+        coverage = matched / total if total else 0.0
+        return Ranked(doc, min(score, 1.0), coverage, specific, adjacent)
+
+    def confident(self, query: Query, best: Ranked) -> bool:
+        """Enough of the question's rare words found in the best entry, not only generic ones;
+        a question of several content words must also match two of them side by side (or a
+        synonym phrase), so that unrelated words that merely exist in the plan do not count."""
+        p = self.params
+        several = sum(not term.generic for term in query.terms) >= 2
+        if several and not best.adjacent:
+            return False
+        if best.specific >= p.strong_specific:
+            return best.coverage >= p.strong_min_coverage
+        return best.coverage >= p.min_coverage and best.specific >= p.min_specific
+
+
+def _length(counts: Counter[str]) -> int:
+    return sum(tf for feat, tf in counts.items() if _is_unigram(feat))
+
+
+def _is_unigram(feat: str) -> bool:
+    return " " not in feat and not feat.startswith(CONCEPT_PREFIX)
+
+
+def _kind_weight(feat: str, p: RankParams) -> float:
+    if feat.startswith(CONCEPT_PREFIX):
+        return p.concept_weight
+    return p.bigram_weight if " " in feat else 1.0
+
+
+def _idf(doc_feats: Sequence[Counter[str]]) -> dict[str, float]:
+    n = len(doc_feats)
+    df: Counter[str] = Counter(f for feats in doc_feats for f in feats)
+    return {f: math.log(1 + (n - d + 0.5) / (d + 0.5)) for f, d in df.items()}
+
+
+def _dedupe(terms: Iterable[QueryTerm]) -> tuple[QueryTerm, ...]:
+    seen: dict[str, QueryTerm] = {}
+    for term in terms:
+        seen.setdefault(term.token, term)
+    return tuple(seen.values())
