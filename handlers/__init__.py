@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.router import Registry
-from handlers import report, selfassess, start
+from handlers import household, report, selfassess, start
 
 
 def build_registry() -> Registry:
@@ -15,5 +15,8 @@ def build_registry() -> Registry:
     registry.dialogs[report.NAME] = report.build()
     registry.effects.update(report.EFFECTS)
     registry.actions.update(report.ACTIONS)
+    registry.commands += household.COMMANDS
+    registry.dialogs[household.NAME] = household.build()
+    registry.effects.update(household.EFFECTS)
     registry.commands += start.COMMANDS
     return registry

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from storage.models import Area, AreaLevel, Identity, User
+from storage.models import Area, AreaLevel, Household, Identity, User
 
 DATA = Path(__file__).parent / "data"
 LOCAL_CHANNELS = ("terminal", "memory")
@@ -55,6 +55,7 @@ def seed_areas(session: Session, demo: bool) -> None:
             _ensure_area(session, codes, row["code"], row["name"], AreaLevel.VILLAGE,
                          codes[row["commune_code"]], is_demo=True)
         seed_demo_users(session, codes)
+        seed_demo_households(session, codes)
 
 
 def seed_demo_users(session: Session, codes: dict[str, Area]) -> None:
@@ -71,3 +72,14 @@ def seed_demo_users(session: Session, codes: dict[str, Area]) -> None:
             if found is None:
                 assert user.id is not None
                 session.add(Identity(channel=channel, external_id=row["handle"], user_id=user.id))
+
+
+def seed_demo_households(session: Session, codes: dict[str, Area]) -> None:
+    """Invented households of the demo villages (no real person's data)."""
+    if session.exec(select(Household).limit(1)).first() is not None:
+        return
+    for row in _rows("demo-households.csv"):
+        area_id = codes[row["village_code"]].id
+        assert area_id is not None
+        session.add(Household(area_id=area_id, head_name=row["head_name"],
+                              members=int(row["members"]), status=row["status"]))

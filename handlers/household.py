@@ -1,0 +1,158 @@
+"""/hogiadinh: a collaborator records a household event for their village's register.
+
+Find a household by name (fuzzy, accents optional) or add one (a likely duplicate is shown
+first), record the event and the poverty-standard questions; the update waits for an
+officer's approval before it changes the register. No ID numbers are asked or stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.context import Context
+from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
+from bot.i18n import Tr
+from bot.messages import Outgoing, Role
+from bot.router import Command
+from bot.text import fold
+from handlers.household_questions import answers_json, assess, explain, questions, standard
+from handlers.report import village_of
+from storage import fieldwork
+from storage.models import Area, HouseholdUpdate
+from storage.repo import area_path
+
+NAME = "hogiadinh"
+NEW = "new"
+EVENTS = ("newly_poor", "relapsed", "escaped", "newly_near_poor", "moved", "members_changed")
+COLLABORATORS = frozenset({Role.COLLABORATOR})
+
+
+def matches(answers: Answers, limit: int = 5) -> list[tuple[int, str]]:
+    """Households of the village whose head's name is close to what was typed."""
+    names = {hid: fold(name) for hid, name in answers.get("_households", [])}
+    found = process.extract(fold(answers.get("name", "")), names, scorer=fuzz.WRatio,
+                            limit=limit, score_cutoff=75)
+    shown = dict(answers.get("_households", []))
+    return [(hid, shown[hid]) for _, _, hid in found]
+
+
+def _match_choices(answers: Answers) -> tuple[Choice, ...]:
+    found = tuple(Choice(str(hid), name, literal=True) for hid, name in matches(answers))
+    return (*found, Choice(NEW, "household.none_of_these" if found else "household.add"))
+
+
+def _dup_choices(answers: Answers) -> tuple[Choice, ...]:
+    found = tuple(Choice(str(hid), name, literal=True) for hid, name in matches(answers))
+    return (*found, Choice(NEW, "household.really_new"))
+
+
+def _name(text: str, answers: Answers) -> str:
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2 or len(text) > 120 or any(ch.isdigit() for ch in text):
+        raise Invalid("household.bad_name")
+    return " ".join(text.split())
+
+
+def _after_name(answers: Answers) -> str:
+    if answers["mode"] == "find":
+        return "pick"
+    return "dup" if matches(answers) else "event"
+
+
+def build() -> Dialog:
+    std = standard()
+    steps = (
+        Step("mode", "household.mode", choices=(Choice("find", "household.find"),
+                                                Choice(NEW, "household.add"))),
+        Step("name", _name_prompt, parse=_name, next=_after_name),
+        Step("pick", _pick_prompt, options=_match_choices, next=lambda a: "event"),
+        Step("dup", "household.dup", options=_dup_choices, next=lambda a: "event"),
+        Step("event", "household.event",
+             choices=tuple(Choice(e, f"household.event.{e}") for e in EVENTS),
+             next=lambda a: None if a["event"] == "moved" else "people"),
+        *questions(std)[1:],  # the village says rural or urban; household size onwards
+    )
+
+    def summary(answers: Answers, tr: Tr) -> str:
+        return _summary(answers, tr, std)
+
+    def effects(answers: Answers) -> tuple[Effect, ...]:
+        result = assess(answers, std) if answers["event"] != "moved" else None
+        return (Effect("household_update", {
+            "household_id": target_id(answers), "village": answers["_village"],
+            "name": answers["name"], "event": answers["event"],
+            "status": result.status.value if result else None, "standard": std.id,
+            "answers": answers_json(answers)}),)
+
+    return Dialog(NAME, "household.title", steps, summary, effects,
+                  done="household.submitted")
+
+
+def _name_prompt(answers: Answers, tr: Tr) -> str:
+    return tr("household.name_find" if answers.get("mode") == "find" else "household.name_new")
+
+
+def _pick_prompt(answers: Answers, tr: Tr) -> str:
+    return tr("household.pick" if matches(answers) else "household.no_match",
+              name=answers.get("name", ""))
+
+
+def target_id(answers: Answers) -> int | None:
+    """The existing household chosen in "pick" or "dup", or None for a new one."""
+    chosen = answers.get("pick") or answers.get("dup")
+    return int(chosen) if chosen and chosen != NEW else None
+
+
+def _summary(answers: Answers, tr: Tr, std: Any) -> str:
+    hid = target_id(answers)
+    who = (dict(answers["_households"])[hid] if hid is not None
+           else tr("household.new_named", name=answers["name"]))
+    lines = [tr("household.summary_title", who=who, village=answers["_village_name"]),
+             tr("household.summary_event", event=tr(f"household.event.{answers['event']}"))]
+    if answers["event"] != "moved":
+        lines.append(explain(assess(answers, std), answers, std, tr))
+    lines.append(tr("household.needs_approval"))
+    return "\n".join(lines)
+
+
+def area_type(ctx: Context, village: Area) -> str:
+    """Wards (phường) and towns (thị trấn) are urban; communes (xã) are rural."""
+    commune = ctx.session.get(Area, village.parent_id) if village.parent_id else None
+    name = fold(commune.name if commune else "")
+    return "urban" if name.startswith(("phuong", "thi tran")) else "rural"
+
+
+def start(ctx: Context, args: str) -> list[Outgoing]:
+    village = village_of(ctx)
+    if village is None or village.id is None:
+        return [Outgoing(ctx.t("report.no_village"))]
+    households = [[h.id, h.head_name] for h in fieldwork.village_households(ctx.session,
+                                                                             village.id)]
+    known = {"_village": village.id, "_village_name": village.name, "_households": households,
+             "area": area_type(ctx, village),
+             "_designations": sorted({d for a in _path(ctx, village) for d in a.designations})}
+    return ctx.start_dialog(NAME, known)
+
+
+def _path(ctx: Context, village: Area) -> list[Area]:
+    return area_path(ctx.session, village.id)
+
+
+def save(ctx: Context, effect: Effect) -> list[Outgoing]:
+    data = effect.data
+    assert ctx.user.id is not None
+    update = HouseholdUpdate(household_id=data["household_id"], area_id=data["village"],
+                             event=data["event"], indicated_status=data["status"],
+                             standard_id=data["standard"], submitted_by=ctx.user.id,
+                             submitted_at=ctx.moment,
+                             data={"name": data["name"], "answers": data["answers"]})
+    ctx.session.add(update)
+    ctx.session.flush()
+    return [Outgoing(ctx.t("household.queued", number=update.id),
+                     ctx.registry.menu(ctx.role, ctx.t))]
+
+
+COMMANDS = [Command(("hogiadinh", "household"), start, COLLABORATORS, "menu.household",
+                    "help.household", dialog=NAME)]
+EFFECTS = {"household_update": save}

@@ -1,0 +1,73 @@
+"""Collaborators' household updates (/hogiadinh) through the real app."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import Household, HouseholdUpdate
+from tests.test_report import talk
+from tests.transcript import Transcript
+
+NO_DEPRIVATION = ["2"] * 8 + ["1"] * 4  # questions 9-12: "yes" is the good answer
+
+
+def updates(app) -> list[HouseholdUpdate]:
+    with app.store.session() as s:
+        return list(s.exec(select(HouseholdUpdate)).all())
+
+
+def household_id(app, name: str) -> int:
+    with app.store.session() as s:
+        return s.exec(select(Household).where(Household.head_name == name)).one().id
+
+
+async def test_update_existing_found_by_misspelt_name_without_accents(make_bot, request):
+    bot, script = make_bot("ctv-demo"), Transcript()
+    await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                     "Thoát nghèo", "4", "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION,
+                     "Đồng ý"], script)
+    script.check("household-update-existing-vi", request)
+    [update] = updates(bot.app)
+    assert update.household_id == household_id(bot.app, "Katơr Văn Minh")
+    assert update.event == "escaped" and update.decision == "pending"
+    assert update.indicated_status == "average"  # 2,000,000 a person, rural
+
+
+async def test_new_household_shows_likely_duplicate_first(make_bot, request):
+    bot, script = make_bot("ctv-demo"), Transcript()
+    replies = await talk(bot, ["/hogiadinh", "Thêm hộ mới", "Nguyen Thi Lann"], script)
+    assert [b.label for b in replies[-1].buttons][:2] == ["Nguyễn Thị Lan",
+                                                          "Không, đây là hộ mới"]
+    await talk(bot, ["Không, đây là hộ mới", "Mới rơi vào nghèo", "3", "Mỗi người mỗi tháng",
+                     "900 nghìn", "1", "2", "2", "1", "2", "2", "1", "2", "1", "1", "1", "1",
+                     "Đồng ý"], script)
+    script.check("household-new-vi", request)
+    [update] = updates(bot.app)
+    assert update.household_id is None and update.data["name"] == "Nguyen Thi Lann"
+    assert update.indicated_status == "poor"
+
+
+async def test_the_register_does_not_change_before_approval(make_bot):
+    bot = make_bot("ctv-demo")
+    await talk(bot, ["/hogiadinh", "1", "Pi Nang Thi Hoa", "1", "Chuyển đi nơi khác", "Đồng ý"])
+    with bot.app.store.session() as s:
+        assert s.exec(select(Household).where(Household.head_name == "Pi Năng Thị Hoa")
+                      ).one().status == "poor"
+    assert updates(bot.app)[0].event == "moved"
+
+
+async def test_another_villages_household_is_refused(make_bot, request):
+    """A household of Thôn Mẫu Hai cannot be picked from Thôn Mẫu Một, even by forged data."""
+    bot, script = make_bot("ctv-demo"), Transcript()
+    await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "Le Thi Hong Nhung"], script)
+    other = household_id(bot.app, "Lê Thị Hồng Nhung")
+    await talk(bot, [f"dlg:{other}"], script)  # what a forged button press would send
+    script.check("household-out-of-scope-vi", request)
+    assert "chọn một trong các lựa chọn" in script.lines[-3]
+    assert updates(bot.app) == []
+
+
+async def test_citizens_and_officers_cannot_update_households(make_bot):
+    for user in ["nguoidan-demo", "canbo-demo", "admin-demo"]:
+        replies = await make_bot(user).say("/hogiadinh")
+        assert "không dành cho tài khoản của bạn" in replies[0].text
