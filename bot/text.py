@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from knowledge import normalize
+
 MAX_INPUT = 1000  # characters; longer messages are refused politely, nothing is changed
 
 
@@ -21,6 +23,4 @@ def clean_input(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accent-free (NFD, combining marks dropped, đ→d), single-spaced."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.replace("đ", "d").split())
+    return " ".join(normalize.fold(text).split())

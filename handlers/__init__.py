@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.router import Registry
-from handlers import household, report, selfassess, start
+from handlers import citizen, household, link, report, selfassess, start
 
 
 def build_registry() -> Registry:
-    registry = Registry()
+    registry = Registry(fallback=citizen.answer)
+    registry.commands += citizen.COMMANDS
+    registry.actions.update(citizen.ACTIONS)
     registry.commands += selfassess.COMMANDS
     registry.dialogs[selfassess.NAME] = selfassess.build()
     registry.effects.update(selfassess.EFFECTS)
@@ -19,4 +21,5 @@ def build_registry() -> Registry:
     registry.dialogs[household.NAME] = household.build()
     registry.effects.update(household.EFFECTS)
     registry.commands += start.COMMANDS
+    registry.commands += link.COMMANDS
     return registry

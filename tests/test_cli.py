@@ -58,3 +58,26 @@ def test_scripted_bad_lines_never_crash(tmp_path: Path, line: str) -> None:
     done = run(["chat", "--json"], f"{line}\n/start\n", tmp_path)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 2
+
+
+def test_ask_contract_reads_questions_from_stdin(tmp_path: Path) -> None:
+    done = run(["ask", "--json", "-k", "2"], "ho can ngheo co dc bhyt ko\ngiá xăng hôm nay\n",
+               tmp_path)
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["question"] == "ho can ngheo co dc bhyt ko" and first["confident"] is True
+    assert first["answers"][0]["section"] == "CS.y-te" and len(first["answers"]) <= 2
+    assert set(first["answers"][0]) >= {"section", "title", "score", "text"}
+    assert second["confident"] is False
+
+
+def test_assess_contract_keeps_going_after_a_bad_line(tmp_path: Path) -> None:
+    lines = ('{"area": "rural", "income_per_person_month": 1400000, '
+             '"deprived": ["bao-hiem-y-te", "nha-tieu"]}\nnot json\n'
+             '{"area": "urban", "income_per_person_month": 2000001, "deprived": []}\n')
+    done = run(["assess", "--json"], lines, tmp_path)
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[0]["status"] == "near_poor" and out[0]["deprived_count"] == 2
+    assert out[0]["programmes"][:2] == ["CS.y-te", "CS.nuoc-ve-sinh"]
+    assert "error" in out[1] and out[2]["status"] == "average"

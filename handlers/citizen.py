@@ -1,0 +1,109 @@
+"""Citizens' questions answered from the plan; topics to browse; hand-off to an officer."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot.context import Context
+from bot.messages import Button, Outgoing
+from bot.router import Command
+from knowledge.search import Answer, Entry, KnowledgeBase
+from storage.models import CitizenQuestion, QuestionStatus
+
+DRAFT = "draft"  # a question the bot was unsure of, kept until the citizen passes it on
+
+
+@cache
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@cache
+def entries() -> dict[str, Entry]:
+    return {e.id: e for e in kb().entries}
+
+
+def cite(ctx: Context, section: str, title: str, text: str, agency: str | None) -> str:
+    source = ctx.t("ask.source", section=section, heading=kb().sections.get(section, ""))
+    lead = ctx.t("ask.agency", agency=agency) if agency and agency != "–" else ""
+    return f"{title}\n{text}\n\n{source}{lead}"
+
+
+def answer(ctx: Context, question: str) -> list[Outgoing]:
+    """Free text outside a dialog: the best entry, or an honest "not sure" with choices."""
+    result = kb().search(question, k=3)
+    topics = Button(ctx.t("ask.topics"), "cmd:chude")
+    if result.confident and result.answers:
+        best, others = result.answers[0], result.answers[1:]
+        buttons = [Button(ctx.t("ask.maybe", title=_short(a)), f"kb:{a.entry_id}")
+                   for a in others if a.score >= 0.25]
+        body = cite(ctx, best.section, best.title, best.text, best.agency)
+        return [Outgoing(body, (*buttons, topics))]
+    draft = _draft(ctx, question)
+    buttons = [Button(ctx.t("ask.maybe", title=_short(a)), f"kb:{a.entry_id}")
+               for a in result.answers if a.score >= 0.25]
+    buttons += [topics, Button(ctx.t("ask.handoff"), f"handoff:{draft.id}")]
+    return [Outgoing(ctx.t("ask.not_sure"), tuple(buttons))]
+
+
+def _short(a: Answer | Entry, limit: int = 48) -> str:
+    return a.title if len(a.title) <= limit else a.title[: limit - 1] + "…"
+
+
+def _draft(ctx: Context, question: str) -> CitizenQuestion:
+    assert ctx.user.id is not None
+    draft = CitizenQuestion(user_id=ctx.user.id, area_id=ctx.user.area_id, text=question[:1000],
+                            status=DRAFT, created_at=ctx.now)
+    ctx.session.add(draft)
+    ctx.session.flush()
+    return draft
+
+
+def show_entry(ctx: Context, entry_id: str) -> list[Outgoing]:
+    entry = entries().get(entry_id)
+    if entry is None:
+        return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
+    related = [Button(_short(e), f"kb:{e.id}") for e in kb().by_section(entry.section)
+               if e.id != entry.id]
+    body = cite(ctx, entry.section, entry.title, entry.text, entry.agency)
+    return [Outgoing(body, (*related, Button(ctx.t("ask.topics"), "cmd:chude")))]
+
+
+def topics(ctx: Context, args: str) -> list[Outgoing]:
+    buttons = tuple(Button(title, f"topic:{tid}") for tid, title in kb().topics())
+    return [Outgoing(ctx.t("ask.topics_title"), buttons)]
+
+
+def topic(ctx: Context, topic_id: str) -> list[Outgoing]:
+    found = kb().by_section(topic_id)
+    if not found:
+        return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
+    buttons = tuple(Button(_short(e), f"kb:{e.id}") for e in found)
+    return [Outgoing(ctx.t("ask.topic_entries", topic=dict(kb().topics()).get(topic_id, topic_id)),
+                     (*buttons, Button(ctx.t("ask.topics"), "cmd:chude")))]
+
+
+def handoff(ctx: Context, draft_id: str) -> list[Outgoing]:
+    """Pass a question the bot could not answer to the officers of the citizen's area."""
+    draft = ctx.session.get(CitizenQuestion, int(draft_id)) if draft_id.isdigit() else None
+    if draft is None or draft.user_id != ctx.user.id:
+        return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
+    if draft.status != DRAFT:
+        return [Outgoing(ctx.t("ask.already_passed"))]
+    draft.status, draft.area_id, draft.created_at = QuestionStatus.OPEN, ctx.user.area_id, ctx.now
+    ctx.session.add(draft)
+    key = "ask.passed" if ctx.user.area_id else "ask.passed_no_area"
+    return [Outgoing(ctx.t(key), ctx.registry.menu(ctx.role, ctx.t))]
+
+
+def ask_prompt(ctx: Context, args: str) -> list[Outgoing]:
+    if args.strip():
+        return answer(ctx, args.strip())
+    return [Outgoing(ctx.t("ask.prompt"), (Button(ctx.t("ask.topics"), "cmd:chude"),))]
+
+
+COMMANDS = [
+    Command(("hoi", "ask"), ask_prompt, label="menu.ask", help="help.ask"),
+    Command(("chude", "topics"), topics, label="menu.topics", help="help.topics"),
+]
+ACTIONS = {"kb": show_entry, "topic": topic, "handoff": handoff}

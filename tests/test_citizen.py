@@ -1,0 +1,76 @@
+"""Citizens' questions answered from the plan, through the real app."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import CitizenQuestion
+from tests.transcript import Transcript
+
+WITH = "hộ cận nghèo có được hỗ trợ bảo hiểm y tế không"
+WITHOUT = "ho can ngheo co dc ho tro bhyt ko"
+
+
+async def test_same_answer_with_and_without_diacritics(make_bot, request) -> None:
+    bot, script = make_bot("cit-1"), Transcript()
+    for line in [WITH, WITHOUT]:
+        script.user(line)
+        script.bot(await bot.say(line))
+    script.check("ask-diacritics-vi", request)
+    first, second = (await bot.say(WITH))[0], (await bot.say(WITHOUT))[0]
+    assert first.text == second.text
+    assert "CS.y-te" in first.text and "Sở Y tế" in first.text  # section and agency cited
+
+
+async def test_off_topic_is_not_answered_and_can_go_to_an_officer(make_bot, request) -> None:
+    bot, script = make_bot("nguoidan-demo"), Transcript()
+    script.user("giá xăng hôm nay")
+    replies = await bot.say("giá xăng hôm nay")
+    script.bot(replies)
+    assert "chưa chắc hiểu đúng" in replies[0].text
+    script.user("Chuyển câu hỏi cho cán bộ")
+    replies = await bot.press("Chuyển câu hỏi cho cán bộ")
+    script.bot(replies)
+    script.check("ask-offtopic-handoff-vi", request)
+    with bot.app.store.session() as s:
+        [question] = s.exec(select(CitizenQuestion)).all()
+        assert question.status == "open" and question.text == "giá xăng hôm nay"
+        assert question.area_id is not None  # the demo citizen's village
+
+
+async def test_a_question_is_passed_on_once(make_bot) -> None:
+    bot = make_bot("nguoidan-demo")
+    replies = await bot.say("bóng đá ngoại hạng anh")
+    handoff = next(b for b in replies[0].buttons if b.data.startswith("handoff:"))
+    await bot.say(handoff.data)
+    again = await bot.say(handoff.data)
+    assert "đã được chuyển" in again[0].text
+
+
+async def test_nobody_else_can_pass_on_my_question(make_bot) -> None:
+    replies = await make_bot("cit-a").say("zzzz xyz")
+    handoff = next(b for b in replies[0].buttons if b.data.startswith("handoff:"))
+    stolen = await make_bot("cit-b").say(handoff.data)
+    assert "hết hiệu lực" in stolen[0].text
+
+
+async def test_topics_browse_to_an_entry_with_its_citation(make_bot) -> None:
+    bot = make_bot("cit-2")
+    replies = await bot.say("/chude")
+    assert len(replies[0].buttons) >= 14  # 7 projects, the policies, the standard
+    replies = await bot.press("Nhà ở cho hộ nghèo ở huyện nghèo")
+    replies = await bot.press(replies[0].buttons[0].label)
+    assert "DA5" in replies[0].text and "Sở Xây dựng" in replies[0].text
+
+
+async def test_typos_and_abbreviations(make_bot) -> None:
+    bot = make_bot("cit-3")
+    replies = await bot.say("vay von ngan hang chinh sach cho ho ngheo dc ko")
+    assert "CS.tin-dung" in replies[0].text
+    replies = await bot.say("xkld di lam o nuoc ngoai")
+    assert "DA4.2" in replies[0].text
+
+
+async def test_english_user_gets_english_framing(make_bot) -> None:
+    replies = await make_bot("visitor", language="en").say("football scores")
+    assert "not sure" in replies[0].text
