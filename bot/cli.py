@@ -89,6 +89,23 @@ def assess(
 
 
 @cli.command()
+def invite(
+    role: str = typer.Option("collaborator", "--role", help="collaborator, officer or admin"),
+    area: str = typer.Option(..., "--area", help="area code (GSO code or a village's code)"),
+    days: int = typer.Option(7, "--days", min=1, max=90, help="days before the code expires"),
+) -> None:
+    """Issue a single-use invite code (administrator). Prints the code and how to use it."""
+    from bot.bootstrap import build_app
+    from bot.cli_admin import issue_invite
+
+    code, expires, problem = issue_invite(build_app().store, role, area, days)
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{code}\t/start {code}\thết hạn / expires {expires}")
+
+
+@cli.command()
 def run(
     channel: str = typer.Option("telegram", "--channel",
                                 help="telegram (python-telegram-bot), telegram-aiogram, zalo"),

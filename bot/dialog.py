@@ -84,7 +84,7 @@ class Dialog:
     summary: Callable[[Answers, Tr], str]
     effects: Callable[[Answers], tuple[Effect, ...]]
     confirm_prompt: str = "dialog.confirm"
-    done: str = "dialog.saved"
+    done: str = "dialog.saved"  # "" when the effects' replies say it all
     declined: str = "dialog.not_saved"
 
     def step(self, key: str) -> Step:
@@ -204,7 +204,8 @@ def _back(dialog: Dialog, state: dict[str, Any], now: datetime, tr: Tr) -> Resul
 def _confirm(dialog: Dialog, state: dict[str, Any], answers: Answers, inp: str,
              tr: Tr) -> Result:
     if inp == YES:
-        return Result(None, (Outgoing(tr(dialog.done)),), dialog.effects(answers))
+        done = (Outgoing(tr(dialog.done)),) if dialog.done else ()  # "": effects speak
+        return Result(None, done, dialog.effects(answers))
     if inp == NO:
         return Result(None, (Outgoing(tr(dialog.declined)),))
     return Result(state, (Outgoing(tr("dialog.choose_button")),

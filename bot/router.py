@@ -46,8 +46,10 @@ class Registry:
         return next((c for c in self.commands if name in c.names), None)
 
     def menu(self, role: Role, t: Callable[[str], str]) -> tuple[Button, ...]:
-        return tuple(Button(t(c.label), f"cmd:{c.name}") for c in self.commands
-                     if c.label and role in c.roles)
+        """The role's own work first (commands not open to everyone), then the rest."""
+        mine = [c for c in self.commands if c.label and role in c.roles]
+        mine.sort(key=lambda c: c.roles == ALL_ROLES)
+        return tuple(Button(t(c.label), f"cmd:{c.name}") for c in mine if c.label)
 
 
 def resolve(text: str, callback: str | None, shown: list[list[Any]]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.messages import Button, Lang, Outgoing
 from bot.router import Command
+from handlers import onboarding
 from storage.repo import area_path
 
 
@@ -18,6 +19,8 @@ def area_label(ctx: Context) -> str:
 
 
 def start(ctx: Context, args: str) -> list[Outgoing]:
+    if args.strip():  # /start CODE: an invite (also a Telegram deep link)
+        return onboarding.join(ctx, args.strip().split()[0])
     greeting = ctx.t(f"start.greeting.{ctx.role.value}", area=area_label(ctx))
     return [Outgoing(greeting + "\n\n" + ctx.t("start.menu_hint"), menu(ctx))]
 
