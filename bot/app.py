@@ -42,7 +42,8 @@ class App:
                 lang = Lang(user.language)
                 ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
                               self.clock(), self.registry, msg.sent_at)
-                replies = self._dispatch(ctx, msg)
+                notices = self.registry.inbox(ctx) if self.registry.inbox else []
+                replies = notices + self._dispatch(ctx, msg)
                 self._remember(ctx, msg, replies)
                 return replies
         except Exception:

@@ -39,6 +39,7 @@ class Registry:
     effects: dict[str, EffectHandler] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)  # button data "prefix:arg"
     fallback: Handler | None = None  # free text outside a dialog
+    inbox: Callable[[Context], list[Outgoing]] | None = None  # notices shown before replies
     dialog_timeout: timedelta = timedelta(hours=24)
 
     def command(self, name: str) -> Command | None:

@@ -74,3 +74,30 @@ async def test_typos_and_abbreviations(make_bot) -> None:
 async def test_english_user_gets_english_framing(make_bot) -> None:
     replies = await make_bot("visitor", language="en").say("football scores")
     assert "not sure" in replies[0].text
+
+
+async def test_officer_answers_and_the_citizen_is_told(make_bot, request) -> None:
+    citizen = make_bot("nguoidan-demo")
+    await citizen.say("cho tôi hỏi lịch họp thôn tháng này")
+    await citizen.press("Chuyển câu hỏi cho cán bộ")
+    officer, script = make_bot("canbo-demo"), Transcript()
+    script.user("/cauhoi")
+    script.bot(await officer.say("/cauhoi"))
+    script.user("(bấm: Trả lời)")
+    script.bot(await officer.press("Trả lời"))
+    for line in ["Họp thôn vào tối thứ Sáu tuần này tại nhà văn hóa.", "Đồng ý"]:
+        script.user(line)
+        script.bot(await officer.say(line))
+    script.check("questions-answer-vi", request)
+    told = await citizen.say("/start")
+    assert "đã trả lời câu hỏi của bạn" in told[0].text and "thứ Sáu" in told[0].text
+
+
+async def test_out_of_area_officer_cannot_answer(make_bot, app) -> None:
+    citizen = make_bot("citizen-without-area")
+    await citizen.say("zzzz xyz")
+    await citizen.press("Chuyển câu hỏi cho cán bộ")
+    replies = await make_bot("canbo-demo").say("/cauhoi")
+    assert "Không có câu hỏi" in replies[0].text  # no area: goes to the province
+    replies = await make_bot("admin-demo").say("/cauhoi")
+    assert "zzzz xyz" in replies[0].text

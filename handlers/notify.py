@@ -1,0 +1,47 @@
+"""Telling a user something later (an answer, a decision): written to the outbox for each of
+the user's accounts; push channels send it, local channels show it with the next message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.channels.common import TELEGRAM, ZALO, Payload, render
+from bot.context import Context
+from bot.messages import Button, Lang, Outgoing
+from storage.delivery import enqueue
+from storage.inbox import LOCAL_CHANNELS, identities_of, take_local
+from storage.models import User
+
+PROFILES = {"telegram": TELEGRAM, "zalo": ZALO}
+
+
+def payloads_for(channel: str, reply: Outgoing, lang: Lang) -> list[Payload]:
+    if channel in PROFILES:
+        return render(reply, PROFILES[channel], lang)
+    return [{"kind": "local", "text": reply.text,
+             "buttons": [[b.label, b.data] for b in reply.buttons]}]
+
+
+def notify(session: Session, user: User, reply: Outgoing, now: datetime,
+           dedup_key: str | None = None, priority: int = 1) -> int:
+    """Queue ``reply`` for every account of ``user``; returns how many accounts."""
+    assert user.id is not None
+    accounts = identities_of(session, user.id)
+    for ident in accounts:
+        key = f"{dedup_key}:{ident.channel}:{ident.external_id}" if dedup_key else None
+        enqueue(session, ident.channel, ident.external_id,
+                payloads_for(ident.channel, reply, Lang(user.language)), now=now,
+                user_id=user.id, priority=priority, dedup_key=key)
+    return len(accounts)
+
+
+def inbox(ctx: Context) -> list[Outgoing]:
+    """Notices waiting for this chat on a channel that cannot push."""
+    if ctx.key.channel not in LOCAL_CHANNELS:
+        return []
+    rows = take_local(ctx.session, ctx.key.channel, ctx.key.chat_id, ctx.now)
+    return [Outgoing(r.payload.get("text", ""),
+                     tuple(Button(label, data) for label, data in r.payload.get("buttons", [])))
+            for r in rows]

@@ -1,0 +1,114 @@
+"""/cauhoi: the queue of citizens' questions the bot could not answer; an officer's reply
+reaches the citizen through the bot."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, or_, select
+
+from bot.context import Context
+from bot.dialog import Answers, Dialog, Effect, Invalid, Step
+from bot.i18n import Tr, fmt_date
+from bot.messages import Button, Lang, Outgoing, Role
+from bot.router import Command
+from handlers.notify import notify
+from storage.models import Area, AreaLevel, CitizenQuestion, QuestionStatus, User
+from storage.people import in_scope, subtree_ids
+
+NAME = "traloi"
+OFFICERS = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+def open_questions(ctx: Context) -> list[CitizenQuestion]:
+    """Open questions of my area; province-level staff also get those with no area."""
+    if ctx.user.area_id is None:
+        return []
+    where: ColumnElement[bool] = col(CitizenQuestion.area_id).in_(
+        subtree_ids(ctx.session, ctx.user.area_id))
+    area = ctx.session.get(Area, ctx.user.area_id)
+    if area is not None and area.level == AreaLevel.PROVINCE:
+        where = or_(where, col(CitizenQuestion.area_id).is_(None))
+    query = (select(CitizenQuestion).where(CitizenQuestion.status == QuestionStatus.OPEN, where)
+             .order_by(col(CitizenQuestion.created_at)))
+    return list(ctx.session.exec(query).all())
+
+
+def show(ctx: Context, after: int = 0) -> list[Outgoing]:
+    waiting = open_questions(ctx)
+    later = [q for q in waiting if q.id is not None and q.id > after] or waiting
+    if not later:
+        return [Outgoing(ctx.t("questions.none"), ctx.registry.menu(ctx.role, ctx.t))]
+    q = later[0]
+    text = ctx.t("questions.item", count=len(waiting), number=q.id, text=q.text,
+                 when=fmt_date(q.created_at, ctx.lang))
+    buttons = (Button(ctx.t("questions.answer"), f"answerq:{q.id}"),
+               Button(ctx.t("questions.later"), f"nextq:{q.id}"))
+    return [Outgoing(text, buttons)]
+
+
+def command(ctx: Context, args: str) -> list[Outgoing]:
+    return show(ctx)
+
+
+def next_question(ctx: Context, arg: str) -> list[Outgoing]:
+    if ctx.role not in OFFICERS:
+        return [Outgoing(ctx.t("command.not_allowed"))]
+    return show(ctx, int(arg) if arg.isdigit() else 0)
+
+
+def _find(ctx: Context, arg: str) -> CitizenQuestion | None:
+    q = ctx.session.get(CitizenQuestion, int(arg)) if arg.isdigit() else None
+    if ctx.role not in OFFICERS or q is None or q.status == "draft":
+        return None
+    return q if q in open_questions(ctx) or q.status == QuestionStatus.ANSWERED else None
+
+
+def start_answer(ctx: Context, arg: str) -> list[Outgoing]:
+    q = _find(ctx, arg)
+    if q is None:
+        return [Outgoing(ctx.t("questions.not_found"), ctx.registry.menu(ctx.role, ctx.t))]
+    if q.status != QuestionStatus.OPEN:
+        return [Outgoing(ctx.t("questions.already"), ctx.registry.menu(ctx.role, ctx.t))]
+    return ctx.start_dialog(NAME, {"_question": q.id, "_text": q.text})
+
+
+def _answer(text: str, answers: Answers) -> str:
+    if sum(ch.isalpha() for ch in text) < 2 or len(text) > 2000:
+        raise Invalid("questions.bad_answer")
+    return text
+
+
+def build() -> Dialog:
+    steps = (Step("answer", lambda a, tr: tr("questions.ask_answer", text=a["_text"]),
+                  parse=_answer),)
+
+    def summary(answers: Answers, tr: Tr) -> str:
+        return tr("questions.summary", text=answers["_text"], answer=answers["answer"])
+
+    return Dialog(NAME, "questions.title", steps, summary,
+                  lambda a: (Effect("answer_question", {"question": a["_question"],
+                                                        "answer": a["answer"]}),), done="")
+
+
+def save(ctx: Context, effect: Effect) -> list[Outgoing]:
+    q = ctx.session.get(CitizenQuestion, effect.data["question"])
+    if q is None or q.status != QuestionStatus.OPEN:
+        return [Outgoing(ctx.t("questions.already"), ctx.registry.menu(ctx.role, ctx.t))]
+    if q.area_id is not None and not in_scope(ctx.session, ctx.user, q.area_id):
+        return [Outgoing(ctx.t("questions.not_found"))]
+    q.status, q.answer, q.answered_by = QuestionStatus.ANSWERED, effect.data["answer"], ctx.user.id
+    q.answered_at = ctx.now
+    ctx.session.add(q)
+    citizen = ctx.session.get(User, q.user_id)
+    if citizen is not None:
+        tr = Tr(Lang(citizen.language))
+        notify(ctx.session, citizen, Outgoing(tr("questions.told", text=q.text, answer=q.answer)),
+               ctx.now, dedup_key=f"answer:{q.id}")
+        q.delivered_at = ctx.now  # queued for the citizen's channels
+    return [Outgoing(ctx.t("questions.sent", number=q.id)), *show(ctx)]
+
+
+COMMANDS = [Command(("cauhoi", "questions"), command, OFFICERS, "menu.questions",
+                    "help.questions")]
+EFFECTS = {"answer_question": save}
+ACTIONS = {"answerq": start_answer, "nextq": next_question}

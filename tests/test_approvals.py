@@ -1,0 +1,94 @@
+"""Officers approve or reject household updates; only approval changes the register."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import Household, HouseholdUpdate
+from tests.test_household import NO_DEPRIVATION
+from tests.test_report import talk
+from tests.transcript import Transcript
+
+
+async def submit(make_bot, name="kator van mihn", event="Thoát nghèo"):
+    collaborator = make_bot("ctv-demo")
+    await talk(collaborator, ["/hogiadinh", "Tìm hộ đã có", name, "1", event, "4",
+                              "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION, "Đồng ý"])
+    return collaborator
+
+
+def household(app, name):
+    with app.store.session() as s:
+        return s.exec(select(Household).where(Household.head_name == name)).one()
+
+
+async def test_approval_changes_the_register_and_tells_the_collaborator(make_bot, request):
+    collaborator = await submit(make_bot)
+    officer, script = make_bot("canbo-demo"), Transcript()
+    await talk(officer, ["/duyet"], script)
+    await officer.press("Duyệt")
+    script.user("(bấm: Duyệt)")
+    script.bot(officer.last)
+    await talk(officer, ["Hộ đã có việc làm ổn định", "Đồng ý"], script)
+    script.check("approve-vi", request)
+    assert household(officer.app, "Katơr Văn Minh").status == "escaped"
+    told = await collaborator.say("/start")
+    assert "đã được cán bộ xã DUYỆT" in told[0].text
+    again = await collaborator.say("/start")
+    assert "DUYỆT" not in again[0].text  # told once
+
+
+async def test_rejection_needs_a_reason_and_changes_nothing(make_bot):
+    collaborator = await submit(make_bot)
+    officer = make_bot("canbo-demo")
+    await officer.say("/duyet")
+    await officer.press("Từ chối")
+    replies = await officer.press("Không ghi lý do")
+    replies = await officer.press("Đồng ý")
+    assert "cần ghi lý do" in replies[0].text
+    assert household(officer.app, "Katơr Văn Minh").status == "near_poor"
+    await officer.say("/duyet")
+    await officer.press("Từ chối")
+    await talk(officer, ["Thu nhập chưa được xác minh", "Đồng ý"])
+    with officer.app.store.session() as s:
+        assert s.exec(select(HouseholdUpdate)).one().decision == "rejected"
+    told = await collaborator.say("/baocaocuatoi")
+    assert "TỪ CHỐI" in told[0].text and "chưa được xác minh" in told[0].text
+
+
+async def test_a_new_household_is_added_on_approval(make_bot):
+    collaborator = make_bot("ctv-demo")
+    await talk(collaborator, ["/hogiadinh", "Thêm hộ mới", "Đinh Văn Mới", "Mới rơi vào nghèo",
+                              "3", "Mỗi người mỗi tháng", "900 nghìn", *(["1"] * 8),
+                              *(["2"] * 4), "Đồng ý"])
+    officer = make_bot("canbo-demo")
+    await officer.say("/duyet")
+    await officer.press("Duyệt")
+    await talk(officer, ["Không ghi lý do", "Đồng ý"])
+    assert household(officer.app, "Đinh Văn Mới").status == "poor"
+    assert household(officer.app, "Đinh Văn Mới").members == 3
+
+
+async def test_others_cannot_decide(make_bot):
+    await submit(make_bot)
+    with make_bot().app.store.session() as s:
+        number = s.exec(select(HouseholdUpdate)).one().id
+    for user in ["ctv-demo", "nguoidan-demo"]:
+        replies = await make_bot(user).say(f"decide:{number}:approved")
+        assert "Không tìm thấy" in replies[0].text
+    replies = await make_bot("ctv-demo").say("/duyet")
+    assert "không dành cho tài khoản của bạn" in replies[0].text
+
+
+async def test_an_update_is_decided_once(make_bot, app):
+    await submit(make_bot)
+    first, second = make_bot("canbo-demo"), make_bot("admin-demo")
+    await first.say("/duyet")
+    await second.say("/duyet")
+    await first.press("Duyệt")
+    await second.press("Từ chối")
+    await talk(first, ["Không ghi lý do", "Đồng ý"])
+    replies = await talk(second, ["trùng", "Đồng ý"])
+    assert "đã được xử lý" in replies[0].text
+    with app.store.session() as s:
+        assert s.exec(select(HouseholdUpdate)).one().decision == "approved"
