@@ -6,14 +6,24 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import OperationalError
+
 from bot import dialog as engine
 from bot.context import Context
+from bot.flood import FloodGate
 from bot.i18n import fmt_number, parse_lang, t
 from bot.messages import Button, Incoming, Lang, Outgoing
 from bot.router import Registry, resolve
 from bot.text import MAX_INPUT, clean_input
 from storage.models import MessageLog
-from storage.repo import Store, conversation_for, user_for
+from storage.repo import (
+    ConcurrentUpdate,
+    StorageUnavailable,
+    Store,
+    conversation_for,
+    guard_version,
+    user_for,
+)
 
 log = logging.getLogger("giamngheo.app")
 Clock = Callable[[], datetime]
@@ -25,30 +35,50 @@ def utc_clock() -> datetime:
 
 class App:
     def __init__(self, store: Store, registry: Registry | None = None,
-                 clock: Clock = utc_clock, default_lang: Lang = Lang.VI) -> None:
+                 clock: Clock = utc_clock, default_lang: Lang = Lang.VI,
+                 flood: FloodGate | None = None) -> None:
         if registry is None:
             from handlers import build_registry
 
             registry = build_registry()
         self.store, self.registry, self.clock = store, registry, clock
         self.default_lang = default_lang
+        self.flood = flood  # network channels only: a piped terminal script is not a flood
 
     def handle(self, msg: Incoming) -> list[Outgoing]:
-        """One incoming message in one transaction; an unexpected error becomes an apology."""
+        """One incoming message in one transaction; an unexpected error becomes an apology.
+
+        Raises StorageUnavailable when the database cannot be used: nothing was saved and
+        the channel must not acknowledge the update, so it is processed when it returns."""
         lang = parse_lang(msg.language_hint, self.default_lang)
-        try:
-            with self.store.session() as session:
-                user = user_for(session, msg.key, lang.value)
-                lang = Lang(user.language)
-                ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
-                              self.clock(), self.registry, msg.sent_at)
-                notices = self.registry.inbox(ctx) if self.registry.inbox else []
-                replies = notices + self._dispatch(ctx, msg)
-                self._remember(ctx, msg, replies)
-                return replies
-        except Exception:
-            log.exception("unexpected error for conversation %s", msg.key)
-            return [Outgoing(t(lang, "error.unexpected"))]
+        if self.flood is not None:
+            accepted, warn = self.flood.admit(str(msg.key))
+            if not accepted:
+                return [Outgoing(t(lang, "input.too_fast"))] if warn else []
+        for attempt in range(3):
+            try:
+                return self._once(msg, lang)
+            except ConcurrentUpdate:
+                log.info("conversation %s changed meanwhile; step redone (%d)", msg.key, attempt)
+            except OperationalError as err:
+                log.warning("storage unavailable for conversation %s: %s", msg.key,
+                            type(err.orig).__name__)
+                raise StorageUnavailable(type(err.orig).__name__) from None
+            except Exception:
+                log.exception("unexpected error for conversation %s", msg.key)
+                return [Outgoing(t(lang, "error.unexpected"))]
+        return [Outgoing(t(lang, "error.busy"))]
+
+    def _once(self, msg: Incoming, lang: Lang) -> list[Outgoing]:
+        with self.store.session() as session:
+            user = user_for(session, msg.key, lang.value)
+            ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
+                          self.clock(), self.registry, msg.sent_at)
+            notices = self.registry.inbox(ctx) if self.registry.inbox else []
+            replies = notices + self._dispatch(ctx, msg)
+            self._remember(ctx, msg, replies)
+            guard_version(session, ctx.conv)
+            return replies
 
     def _dispatch(self, ctx: Context, msg: Incoming) -> list[Outgoing]:
         if len(msg.text) > MAX_INPUT:

@@ -51,7 +51,6 @@ class Context:
 
     def set_dialog(self, state: dict[str, Any] | None) -> None:
         self.conv.dialog = state
-        self.conv.version += 1
         self.conv.updated_at = self.now
         self.session.add(self.conv)
 

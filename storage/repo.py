@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
 from storage.db import make_engine, migrate
-from storage.models import Area, Conversation, Identity, MessageLog, User
+from storage.models import Area, Conversation, Identity, User
 from storage.seed import seed_areas
 
 
@@ -81,5 +81,20 @@ def area_path(session: Session, area_id: int | None) -> list[Area]:
     return path
 
 
-def log_message(session: Session, entry: MessageLog) -> None:
-    session.add(entry)
+class ConcurrentUpdate(Exception):
+    """Someone else changed this conversation since it was read: redo the step."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached or written: nothing was saved, try again later."""
+
+
+def guard_version(session: Session, conv: Conversation) -> None:
+    """Optimistic concurrency: this step's writes commit only if the conversation is still
+    at the version that was read; the dialog state and the step's effects stay atomic."""
+    result = session.execute(
+        update(Conversation)
+        .where(col(Conversation.id) == conv.id, col(Conversation.version) == conv.version)
+        .values(version=conv.version + 1))
+    if getattr(result, "rowcount", 1) != 1:
+        raise ConcurrentUpdate(str(conv.id))

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bot.app import App
+from bot.i18n import t
 from bot.messages import ConversationKey, Incoming, Outgoing
+from storage.repo import StorageUnavailable
 
 
 def render(reply: Outgoing) -> str:
@@ -40,7 +42,11 @@ class Terminal:
         self.key = ConversationKey(self.name, user, user)
 
     def send(self, text: str) -> None:
-        for reply in self.app.handle(Incoming(self.key, text=text)):
+        try:
+            replies = self.app.handle(Incoming(self.key, text=text))
+        except StorageUnavailable:
+            replies = [Outgoing(t(self.app.default_lang, "error.busy"))]
+        for reply in replies:
             print(as_json(reply) if self.json_mode else render(reply) + "\n", file=self.out)
         self.out.flush()
 

@@ -1,0 +1,88 @@
+"""Flood control, optimistic concurrency, and an unwritable database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from bot.app import App
+from bot.flood import FloodGate
+from bot.messages import ConversationKey, Incoming
+from storage.repo import StorageUnavailable, Store
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_flooding_user_slows_only_themselves(store: Store, clock) -> None:
+    ticks = Ticks()
+    app = App(store, clock=clock, flood=FloodGate(burst=8, per_second=1.0, clock=ticks))
+    flooder = ConversationKey("telegram", "1", "1")
+    calm = ConversationKey("telegram", "2", "2")
+    answered = [app.handle(Incoming(flooder, text="/start")) for _ in range(100)]
+    assert sum(1 for r in answered if r and r[0].text.startswith("Xin chào")) == 8
+    warnings = [r for r in answered if r and "nhanh quá" in r[0].text]
+    assert len(warnings) == 1  # told once, the rest silently dropped
+    assert app.handle(Incoming(calm, text="/start"))[0].text.startswith("Xin chào")
+    ticks.now += 3  # three seconds later: three more
+    again = [app.handle(Incoming(flooder, text="/start")) for _ in range(5)]
+    assert sum(1 for r in again if r and r[0].text.startswith("Xin chào")) == 3
+
+
+def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) -> None:
+    """If another process moved the conversation on meanwhile, the step is redone."""
+    import storage.repo as repo
+
+    app = App(store, clock=clock)
+    key = ConversationKey("memory", "ctv-demo", "ctv-demo")
+    app.handle(Incoming(key, text="/tudanhgia"))
+    real = repo.guard_version
+    calls = {"n": 0}
+
+    def racing(session, conv):
+        calls["n"] += 1
+        if calls["n"] == 1:  # someone else committed first
+            raise repo.ConcurrentUpdate("x")
+        real(session, conv)
+
+    monkeypatch.setattr("bot.app.guard_version", racing)
+    replies = app.handle(Incoming(key, text="1"))
+    assert calls["n"] == 2 and "bao nhiêu người" in replies[0].text
+
+
+def test_unwritable_sqlite_raises_storage_unavailable(tmp_path: Path, clock) -> None:
+    """SQLite made read-only under the bot: nothing is acknowledged, then all works again."""
+    store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    app = App(store, clock=clock)
+    key = ConversationKey("memory", "u", "u")
+
+    def read_only(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    event.listen(store.engine, "connect", read_only)
+    store.engine.dispose()
+    with pytest.raises(StorageUnavailable):
+        app.handle(Incoming(key, text="/tudanhgia"))
+    event.remove(store.engine, "connect", read_only)
+    store.engine.dispose()
+    assert "nông thôn" in app.handle(Incoming(key, text="/tudanhgia"))[-1].text
+
+
+def test_storage_outage_is_reported_not_hidden(store: Store, clock, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    app = App(store, clock=clock)
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
+
+    monkeypatch.setattr("bot.app.user_for", down)
+    with pytest.raises(StorageUnavailable):
+        app.handle(Incoming(ConversationKey("telegram", "9", "9"), text="/start"))
