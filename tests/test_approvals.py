@@ -38,7 +38,7 @@ async def test_approval_changes_the_register_and_tells_the_collaborator(make_bot
     assert "DUYỆT" not in again[0].text  # told once
 
 
-async def test_rejection_needs_a_reason_and_changes_nothing(make_bot):
+async def test_rejection_needs_a_reason_and_changes_nothing(make_bot, request):
     collaborator = await submit(make_bot)
     officer = make_bot("canbo-demo")
     await officer.say("/duyet")
@@ -47,13 +47,17 @@ async def test_rejection_needs_a_reason_and_changes_nothing(make_bot):
     replies = await officer.press("Đồng ý")
     assert "cần ghi lý do" in replies[0].text
     assert household(officer.app, "Katơr Văn Minh").status == "near_poor"
-    await officer.say("/duyet")
-    await officer.press("Từ chối")
-    await talk(officer, ["Thu nhập chưa được xác minh", "Đồng ý"])
+    script = Transcript()
+    await talk(officer, ["/duyet"], script)
+    script.user("(bấm: Từ chối)")
+    script.bot(await officer.press("Từ chối"))
+    await talk(officer, ["Thu nhập chưa được xác minh", "Đồng ý"], script)
     with officer.app.store.session() as s:
         assert s.exec(select(HouseholdUpdate)).one().decision == "rejected"
-    told = await collaborator.say("/baocaocuatoi")
-    assert "TỪ CHỐI" in told[0].text and "chưa được xác minh" in told[0].text
+    await talk(collaborator, ["/baocaocuatoi"], script)
+    script.check("reject-vi", request)
+    told = "\n".join(script.lines[-12:])  # what the collaborator saw next
+    assert "bị cán bộ xã TỪ CHỐI" in told and "chưa được xác minh" in told
 
 
 async def test_a_new_household_is_added_on_approval(make_bot):

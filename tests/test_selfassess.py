@@ -65,12 +65,15 @@ async def test_above_the_line_is_never_poor(bot) -> None:
     assert "cao hơn mức sống trung bình" in replies[-1].text
 
 
-async def test_english_self_assessment(make_bot) -> None:
-    bot = make_bot("visitor", language="en")
-    replies = []
-    for line in ["/selfcheck", "1", "3", "2", "1500000", *["2"] * 8, *["1"] * 4]:
-        replies = await bot.say(line)
-    assert "NEAR-POOR" in replies[-1].text and "1,500,000" in replies[-1].text
+async def test_full_self_assessment_in_english(make_bot, request) -> None:
+    bot, script = make_bot("visitor", language="en"), Transcript()
+    for line in ["/selfcheck", "1", "3", "2", "1500000", *["2"] * 8, *["1"] * 4, "No"]:
+        script.user(line)
+        script.bot(await bot.say(line))
+    script.check("selfassess-near-poor-en", request)
+    text = "\n".join(script.lines)
+    assert "NEAR-POOR" in text and "₫1,500,000" in text  # exactly on the rural line
+    assert "Nothing saved" in text and saved(bot.app) == 0
 
 
 def test_dialog_resumes_after_the_process_is_killed(tmp_path) -> None:

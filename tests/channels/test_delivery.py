@@ -1,0 +1,138 @@
+"""Inbound updates processed once; the handler, its replies and "done" share one transaction.
+
+Run on SQLite and, where a server answers, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import func, select
+
+from bot.app import App
+from bot.channels.common import TELEGRAM
+from bot.channels.pipeline import Pipeline, RawUpdate
+from bot.channels.telegram_common import TelegramCommon
+from bot.context import Context
+from bot.messages import Outgoing
+from bot.router import Command
+from storage import delivery
+from storage.models import InboundUpdate, OutboxMessage, UpdateStatus, User
+from storage.repo import Store
+
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+class Offline(TelegramCommon):
+    """Telegram's reading and rendering, no network."""
+
+    async def send_text(self, *a: Any) -> str: raise NotImplementedError
+    async def edit(self, *a: Any) -> str: raise NotImplementedError
+    async def send_file(self, *a: Any) -> str: raise NotImplementedError
+    async def answer(self, query_id: str) -> None: return None
+    def error(self, exc: Exception) -> Exception: return exc
+    async def download(self, ref: str) -> bytes: return b"photo"
+    async def set_commands(self, *a: Any) -> None: return None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        yield Store.open(f"sqlite:///{tmp_path / 'inbound.db'}")
+    else:
+        yield request.getfixturevalue("pg_store")
+
+
+def update(update_id: int, text: str, user: int = 88) -> RawUpdate:
+    sender = {"id": user, "is_bot": False, "first_name": "Mai"}
+    return Offline().raw({"update_id": update_id, "message": {
+        "message_id": update_id, "date": 1_773_000_000, "text": text, "from": sender,
+        "chat": {"id": user, "type": "private"}}})
+
+
+def outbox(store: Store) -> list[OutboxMessage]:
+    with store.session() as s:
+        return list(s.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_an_update_is_stored_once_and_finished_once(store: Store) -> None:
+    with store.session() as s:
+        assert delivery.store_inbound(s, "telegram", [("1", {}), ("2", {})], NOW) == ["1", "2"]
+        assert delivery.store_inbound(s, "telegram", [("2", {}), ("3", {})], NOW) == ["3"]
+        assert delivery.store_inbound(s, "zalo", [("1", {})], NOW) == ["1"]  # per channel
+        row = delivery.pending_inbound(s, "telegram")[0]
+        assert delivery.finish_inbound(s, row.id or 0, NOW) is True
+        assert delivery.finish_inbound(s, row.id or 0, NOW) is False
+    with store.session() as s:
+        assert s.get(InboundUpdate, row.id).payload == {}  # the content is forgotten
+        assert delivery.purge_inbound(s, NOW + timedelta(days=8)) == 1
+
+
+def test_a_pause_is_never_shortened(store: Store) -> None:
+    with store.session() as s:
+        delivery.pause_channel(s, "telegram", NOW + timedelta(seconds=30))
+        delivery.pause_channel(s, "telegram", NOW + timedelta(seconds=5))
+        assert delivery.paused_until(s, "telegram") == NOW + timedelta(seconds=30)
+
+
+def test_planning_a_push_twice_adds_nothing(store: Store) -> None:
+    with store.session() as s:
+        parts = [{"kind": "text", "text": "a"}, {"kind": "text", "text": "b"}]
+        assert len(delivery.enqueue(s, "zalo", "1", parts, now=NOW, dedup_key="r:1:2026-03")) == 2
+        assert delivery.enqueue(s, "zalo", "1", parts, now=NOW, dedup_key="r:1:2026-03") == []
+
+
+async def test_two_workers_process_an_update_once(store: Store) -> None:
+    app = App(store)
+    first, second = Pipeline(app, Offline()), Pipeline(app, Offline())
+    await first.ingest([update(1, "/start")])
+    with store.session() as s:
+        row_id = delivery.pending_inbound(s, "telegram")[0].id or 0
+    raw = update(1, "/start")
+    await asyncio.gather(first.process(row_id, raw), second.process(row_id, raw))
+    replies = outbox(store)
+    assert len(replies) == 1 and replies[0].priority == 0
+    assert replies[0].payload["text"].startswith("Xin chào")
+
+
+async def test_a_failing_handler_leaves_nothing_half_done(store: Store) -> None:
+    def broken(ctx: Context, args: str) -> list[Outgoing]:
+        ctx.user.language = "en"
+        ctx.session.add(ctx.user)
+        ctx.session.flush()
+        raise RuntimeError("bug")
+
+    app = App(store)
+    app.registry.commands.append(Command(("hong",), broken))
+    pipeline = Pipeline(app, Offline())
+    await pipeline.ingest([update(5, "/hong")])
+    assert await pipeline.process_pending() == 1
+    replies = outbox(store)
+    assert len(replies) == 1 and replies[0].payload["text"].startswith("Xin lỗi")
+    with store.session() as s:
+        assert s.exec(select(User.language).where(User.handle.is_(None))).all() == ["vi"]  # type: ignore[union-attr]
+        assert s.exec(select(func.count()).select_from(InboundUpdate).where(
+            InboundUpdate.status == UpdateStatus.PENDING)).one() == 0
+
+
+async def test_a_redelivered_update_has_no_second_effect(store: Store) -> None:
+    pipeline = Pipeline(App(store), Offline())
+    assert len(await pipeline.ingest([update(7, "/start")])) == 1
+    await pipeline.process_pending()
+    assert await pipeline.ingest([update(7, "/start")]) == []  # acknowledged, not processed
+    assert await pipeline.process_pending() == 0
+    assert len(outbox(store)) == 1
+
+
+async def test_replies_are_rendered_for_the_platform(store: Store) -> None:
+    pipeline = Pipeline(App(store), Offline())
+    await pipeline.ingest([update(9, "/ngonngu")])
+    await pipeline.process_pending()
+    payload = outbox(store)[0].payload
+    assert payload["kind"] == "text" and payload["keyboard"][0][0]["callback_data"]
+    assert TELEGRAM.native_buttons
