@@ -117,3 +117,102 @@ def run(
     from bot.channels.launch import launch
 
     launch(channel, webhook, listen)
+
+
+# Officers: reminders, the scheduler, exports -------------------------------------------------
+
+@cli.command("scheduler")
+def run_scheduler() -> None:
+    """Plan reminders every minute, in the foreground (run one such process)."""
+    from bot.bootstrap import build_app
+    from bot.settings import get_settings
+    from scheduler.runner import run_forever
+    from scheduler.timetable import configured
+
+    run_forever(build_app().store, configured(), get_settings().scheduler_interval_s)
+
+
+@cli.command()
+def remind(
+    dry_run: bool = typer.Option(False, "--dry-run", help="show who would be nudged and why; "
+                                 "write nothing"),
+    at: str | None = typer.Option(None, "--at", help="ISO date-time to look at (local time "
+                                  "unless it has an offset); only with --dry-run"),
+) -> None:
+    """Plan the reminders due now (what the scheduler does every minute)."""
+    from datetime import UTC, datetime
+
+    from bot.app import utc_clock
+    from bot.bootstrap import build_app
+    from bot.i18n import fmt_date, t
+    from bot.messages import Lang
+    from scheduler.planner import dry_run as explain
+    from scheduler.planner import tick
+    from scheduler.timetable import configured
+
+    cal = configured()
+    if at is not None and not dry_run:
+        typer.echo("--at needs --dry-run (reminders are only planned for now)", err=True)
+        raise typer.Exit(2)
+    try:
+        moment = datetime.fromisoformat(at) if at else utc_clock()
+    except ValueError:
+        typer.echo(f"--at: not an ISO date-time: {at!r}", err=True)
+        raise typer.Exit(2) from None
+    now = (moment if moment.tzinfo else moment.replace(tzinfo=cal.tz)).astimezone(UTC)
+    store = build_app().store
+    if not dry_run:
+        typer.echo(t(Lang.VI, "officer.cli.queued", count=tick(store, cal, lambda: now)))
+        return
+    lines = explain(store, cal, now)
+    typer.echo(t(Lang.VI, "officer.cli.header", when=fmt_date(now, Lang.VI), tz=cal.tz.key,
+                 count=len(lines)) + " " + t(Lang.VI, "officer.cli.dry_run"))
+    typer.echo("\n".join(lines) if lines else t(Lang.VI, "officer.cli.nothing"))
+
+
+@cli.command()
+def export(
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx (two sheets) or csv (FILE for the "
+                            "reports, FILE-ho for the households; UTF-8 with BOM)"),
+    out: str = typer.Option(..., "--out", help="the file to write"),
+    period: str | None = typer.Option(None, "--period", help="one month, YYYY-MM; default all"),
+    area: str | None = typer.Option(None, "--area", help="area code; default the province"),
+) -> None:
+    """Export reports and the household register of an area (Vietnamese headers)."""
+    from pathlib import Path
+
+    from bot.bootstrap import build_app
+    from bot.i18n import Tr
+    from bot.messages import Lang
+    from handlers.export import FORMATS, PERIOD_RE, export_area
+
+    if fmt not in FORMATS or (period is not None and not PERIOD_RE.match(period)):
+        typer.echo(f"--format is one of {', '.join(FORMATS)}; --period is YYYY-MM", err=True)
+        raise typer.Exit(2)
+    with build_app().store.session() as session:
+        done = export_area(session, area, period, fmt, Path(out), Tr(Lang.VI))
+    if done is None:
+        typer.echo(f"unknown area code {area!r}", err=True)
+        raise typer.Exit(2)
+    for path in done.paths:
+        typer.echo(str(path))
+    typer.echo(f"{done.reports} report rows, {done.households} households")
+
+
+@cli.command()
+def backup(
+    file: str = typer.Argument(..., help="where to write the copy, e.g. "
+                               "backups/giamngheo-2026-03-10.db"),
+    force: bool = typer.Option(False, "--force", help="replace FILE if it exists"),
+) -> None:
+    """Copy the database consistently while the bot runs (SQLite; PostgreSQL: use pg_dump)."""
+    from bot.settings import get_settings
+    from storage.backup import BackupError, backup_database
+
+    try:
+        done = backup_database(get_settings().database_url, file, overwrite=force)
+    except BackupError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{done.target}\t{done.size_bytes} bytes, {done.tables} tables\t"
+               f"from {done.source}")

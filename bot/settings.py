@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     zalo_token: str | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"
     webhook_secret: str | None = None
+    telegram_rate_per_s: float = 25.0  # outbox pacing, all chats together (Telegram: ~30)
+    zalo_rate_per_s: float = 5.0  # Zalo publishes no rate: stay cautious
+    chat_interval_s: float = 1.0  # between two messages to one chat
+    zalo_monthly_cap: int | None = None  # e.g. 3000 on the free plan; then replies only
+    media_dir: str = "./data/media"  # photos users send are saved here
+    poll_timeout_s: int = 30  # long polling
+    calendar_file: str | None = None  # reporting calendar; default scheduler/calendar.yaml
+    export_dir: str | None = None  # exports and charts for officers; default: system temp dir
+    scheduler_interval_s: int = 60  # how often the scheduler plans what is due
 
 
 @lru_cache(maxsize=1)

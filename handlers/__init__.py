@@ -1,47 +1,29 @@
-"""User journeys, one file each; ``build_registry`` puts them together for the core."""
+"""User journeys, one file each; ``build_registry`` puts them together for the core.
+
+A journey module may define COMMANDS, EFFECTS, ACTIONS (button data "prefix:arg"), and a
+dialog (NAME and build()). They are imported when the registry is built, so that modules
+below (the scheduler, storage) may use ``handlers.notify`` without an import cycle."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from bot.router import Registry
-from handlers import (
-    approvals,
-    citizen,
-    household,
-    link,
-    notify,
-    onboarding,
-    questions,
-    report,
-    selfassess,
-    start,
-)
+
+# In menu order: each role's own work comes first anyway (see Registry.menu).
+JOURNEYS = ("citizen", "selfassess", "report", "household", "approvals", "questions",
+            "overview", "export", "broadcast", "onboarding", "mute", "start", "link")
 
 
 def build_registry() -> Registry:
+    from handlers import citizen, notify
+
     registry = Registry(fallback=citizen.answer, inbox=notify.inbox)
-    registry.commands += citizen.COMMANDS
-    registry.actions.update(citizen.ACTIONS)
-    registry.commands += selfassess.COMMANDS
-    registry.dialogs[selfassess.NAME] = selfassess.build()
-    registry.effects.update(selfassess.EFFECTS)
-    registry.commands += report.COMMANDS
-    registry.dialogs[report.NAME] = report.build()
-    registry.effects.update(report.EFFECTS)
-    registry.actions.update(report.ACTIONS)
-    registry.commands += household.COMMANDS
-    registry.dialogs[household.NAME] = household.build()
-    registry.effects.update(household.EFFECTS)
-    registry.commands += approvals.COMMANDS
-    registry.dialogs[approvals.NAME] = approvals.build()
-    registry.effects.update(approvals.EFFECTS)
-    registry.actions.update(approvals.ACTIONS)
-    registry.commands += questions.COMMANDS
-    registry.dialogs[questions.NAME] = questions.build()
-    registry.effects.update(questions.EFFECTS)
-    registry.actions.update(questions.ACTIONS)
-    registry.commands += onboarding.COMMANDS
-    registry.dialogs[onboarding.NAME] = onboarding.build()
-    registry.effects.update(onboarding.EFFECTS)
-    registry.commands += start.COMMANDS
-    registry.commands += link.COMMANDS
+    for name in JOURNEYS:
+        journey = import_module(f"handlers.{name}")
+        registry.commands += getattr(journey, "COMMANDS", [])
+        registry.effects.update(getattr(journey, "EFFECTS", {}))
+        registry.actions.update(getattr(journey, "ACTIONS", {}))
+        if hasattr(journey, "build"):
+            registry.dialogs[journey.NAME] = journey.build()
     return registry

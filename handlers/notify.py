@@ -38,8 +38,9 @@ def notify(session: Session, user: User, reply: Outgoing, now: datetime,
 
 
 def inbox(ctx: Context) -> list[Outgoing]:
-    """Notices waiting for this chat on a channel that cannot push."""
-    if ctx.key.channel not in LOCAL_CHANNELS:
+    """Notices waiting for this chat on a channel that cannot push; never in the middle of
+    a dialog (they wait until it ends)."""
+    if ctx.key.channel not in LOCAL_CHANNELS or ctx.dialog_state is not None:
         return []
     rows = take_local(ctx.session, ctx.key.channel, ctx.key.chat_id, ctx.now)
     return [Outgoing(r.payload.get("text", ""),

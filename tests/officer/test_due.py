@@ -48,7 +48,7 @@ def due_at(text: str, **kw) -> list[tuple[int, str, Status]]:
                                                                        local(text)))
 
 
-SEND, QUIET = Status.SEND, Status.QUIET
+SEND, QUIET, LATE = Status.SEND, Status.QUIET, Status.TOO_LATE
 ALL_VILLAGES = [(11, "report-3d", SEND), (12, "report-3d", SEND), (13, "report-3d", SEND)]
 
 
@@ -59,13 +59,16 @@ ALL_VILLAGES = [(11, "report-3d", SEND), (12, "report-3d", SEND), (13, "report-3
     ("2026-03-25T07:59", ALL_VILLAGES),
     ("2026-03-25T08:00", [(11, "report-0d", SEND), (12, "report-0d", SEND),
                           (13, "report-0d", SEND)]),  # the deadline closes "3 days"
-    ("2026-03-25T23:59", [(11, "report-0d", QUIET), (12, "report-0d", QUIET),
-                          (13, "report-0d", QUIET)]),  # night: waits, then expires
+    ("2026-03-23T05:00", [(11, "report-3d", QUIET), (12, "report-3d", QUIET),
+                          (13, "report-3d", QUIET)]),  # night: waits for 06:00
+    ("2026-03-25T23:59", [(11, "report-0d", LATE), (12, "report-0d", LATE),
+                          (13, "report-0d", LATE)]),  # night until after the deadline
     ("2026-03-26T00:00", []),  # the deadline has passed; the digest is at 08:00
     ("2026-03-26T08:00", [(21, "digest", SEND)]),
     ("2026-03-30T07:59", [(21, "digest", SEND)]),
     ("2026-03-30T08:00", [(21, "digest", SEND), (31, "escalate", SEND)]),  # 5 days after
-    ("2026-03-31T23:00", [(21, "digest", QUIET), (31, "escalate", QUIET)]),
+    ("2026-03-31T20:59", [(21, "digest", SEND), (31, "escalate", SEND)]),
+    ("2026-03-31T21:00", [(21, "digest", LATE), (31, "escalate", LATE)]),  # month ends
     ("2026-04-01T00:00", []),  # March is over: a report now counts for April
     ("2026-04-21T09:00", []),
 ])

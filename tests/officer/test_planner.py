@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot.messages import ConversationKey, Incoming
 from scheduler.planner import dry_run, tick
 from scheduler.timetable import load_calendar
 from tests.officer.helpers import add_account, local, outbox, user_id
@@ -124,3 +125,20 @@ def test_deadline_reminder_says_days_left_in_local_days(app, clock) -> None:
     clock.now = local("2026-03-22T23:30") + timedelta(hours=7)  # 06:30 on the 23rd
     tick(app.store, CAL, clock)
     assert "còn 2 ngày" in outbox(app, "remind:")[0].payload["text"]
+
+
+def test_a_terminal_user_sees_the_reminder_with_the_next_message(app, clock) -> None:
+    clock.now = local("2026-03-22T09:00")
+    tick(app.store, CAL, clock)
+    key = ConversationKey("terminal", "ctv-demo", "ctv-demo")
+    replies = app.handle(Incoming(key, text="/start"))
+    assert replies[0].text.startswith("Nhắc việc: Thôn Mẫu Một (dữ liệu mẫu) chưa gửi")
+
+
+def test_escalation_message_names_the_communes(app, clock) -> None:
+    clock.now = local("2026-03-30T09:00")
+    tick(app.store, CAL, clock)
+    [row] = [r for r in outbox(app, "remind:") if ":escalate:" in r.dedup_key]
+    assert row.user_id == user_id(app, "admin-demo")
+    assert "quá hạn 5 ngày (hạn 25/3/26)" in row.payload["text"]
+    assert "• Xã Phước Bình: 2/2 thôn chưa báo cáo\n• Xã Phước Dinh: 1/1" in row.payload["text"]

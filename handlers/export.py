@@ -1,0 +1,189 @@
+"""/xuat and ``giamngheo export``: an area's reports and household register.
+
+xlsx: one workbook, two sheets ("Báo cáo", "Sổ hộ"), Vietnamese headers (the user's language
+in chat), numbers as numbers, dates as dates (local time). csv: two files, UTF-8 with a BOM so
+that Excel reads the accents: FILE holds the reports and FILE-ho (same extension) the
+households. One report row per indicator figure; a "no change" report is one row.
+``/xuat [YYYY-MM] [csv] [CODE]``: a month (default: all), csv (default: xlsx), an area of my
+subtree (default: my area).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.context import Context
+from bot.i18n import Tr, fmt_number
+from bot.messages import Outgoing
+from bot.router import Command
+from handlers.overview import OFFICIALS, PERIOD, out_dir, scope
+from handlers.report_catalog import indicator
+from scheduler.timetable import Calendar, configured, deadline_end
+from storage import progress
+from storage.models import Area
+
+REPORT_COLUMNS = ("period", "district", "commune", "village", "receipt", "project",
+                  "indicator", "value", "unit", "version", "first_sent", "last_sent",
+                  "on_time", "note")
+HOUSEHOLD_COLUMNS = ("household", "district", "commune", "village", "head", "members",
+                     "status", "updated")
+WIDTHS = {"period": 10, "receipt": 11, "project": 40, "indicator": 40, "village": 28,
+          "commune": 22, "district": 24, "head": 26, "note": 40, "status": 22}
+FORMATS = ("xlsx", "csv")
+PERIOD_RE = PERIOD
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: Iterable[list[Any]]
+    widths: tuple[int, ...]
+
+
+@dataclass
+class Exported:
+    paths: tuple[Path, ...]
+    reports: int = 0  # rows of the reports table
+    households: int = 0
+
+
+def _local(cal: Calendar, value: datetime | None) -> datetime | None:
+    return progress.aware(value).astimezone(cal.tz).replace(tzinfo=None) if value else None
+
+
+def _figure(tr: Tr, section: str, code: str) -> tuple[str, str, str]:
+    """(project title, indicator name, unit) of a figure; an unknown code as it is."""
+    try:
+        proj, ind = indicator(code)
+        return tr.pick(proj.title), tr.pick(ind.name), tr.pick(ind.unit)
+    except StopIteration:
+        return section, code, ""
+
+
+def report_table(session: Session, area_id: int, period: str | None, cal: Calendar,
+                 tr: Tr) -> Iterator[list[Any]]:
+    paths = progress.village_paths(session, area_id)
+    for (village, month, receipt, section, version, values, no_change, note, first,
+         last) in progress.report_rows(session, area_id, period):
+        path = paths.get(village, {})
+        on_time = progress.aware(first) < deadline_end(cal, month)
+        head = [month, path.get("district", ""), path.get("commune", ""),
+                path.get("village", ""), receipt]
+        tail = [version, _local(cal, first), _local(cal, last),
+                tr("officer.export.yes" if on_time else "officer.export.no"), note or ""]
+        if no_change or not values:
+            yield [*head, tr("officer.export.no_change"), "", None, "", *tail]
+            continue
+        for code, value in values.items():
+            title, name, unit = _figure(tr, section, code)
+            yield [*head, title, name, int(value), unit, *tail]
+
+
+def household_table(session: Session, area_id: int, cal: Calendar,
+                    tr: Tr) -> Iterator[list[Any]]:
+    paths = progress.village_paths(session, area_id)
+    for hid, village, head, members, status, updated in progress.household_rows(session,
+                                                                               area_id):
+        path = paths.get(village, {})
+        label = tr(f"officer.hhstatus.{status}") if status else ""
+        yield [hid, path.get("district", ""), path.get("commune", ""), path.get("village", ""),
+               head, members, status if label.startswith("officer.") else label,
+               _local(cal, updated)]
+
+
+def _counted(rows: Iterable[list[Any]], counter: list[int]) -> Iterator[list[Any]]:
+    for row in rows:
+        counter[0] += 1
+        yield row
+
+
+def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title)
+        ws.freeze_panes = "A2"
+        for i, width in enumerate(sheet.widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        header = []
+        for title in sheet.headers:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append(row)
+    book.save(path)
+
+
+def write_csv(path: Path, sheet: Sheet) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(sheet.headers)
+        for row in sheet.rows:
+            out.writerow([f"{v:%Y-%m-%d %H:%M}" if isinstance(v, datetime) else v
+                          for v in row])
+
+
+def export(session: Session, area: Area, period: str | None, fmt: str, out: Path,
+           tr: Tr, cal: Calendar | None = None) -> Exported:
+    """Write the area's reports and households to ``out`` (and ``out``-ho for csv)."""
+    assert area.id is not None and fmt in FORMATS
+    cal = cal or configured()
+    counts = [0], [0]
+
+    def sheet(kind: str, columns: tuple[str, ...], rows: Iterable[list[Any]]) -> Sheet:
+        return Sheet(tr(f"officer.sheet.{kind}"), tuple(tr(f"officer.col.{c}") for c in columns),
+                     rows, tuple(WIDTHS.get(c, 14) for c in columns))
+
+    reports = sheet("reports", REPORT_COLUMNS,
+                    _counted(report_table(session, area.id, period, cal, tr), counts[0]))
+    households = sheet("households", HOUSEHOLD_COLUMNS,
+                       _counted(household_table(session, area.id, cal, tr), counts[1]))
+    if fmt == "xlsx":
+        write_xlsx(out, [reports, households])
+        paths: tuple[Path, ...] = (out,)
+    else:
+        paths = (out, out.with_name(f"{out.stem}-ho{out.suffix}"))
+        write_csv(paths[0], reports)
+        write_csv(paths[1], households)
+    return Exported(paths, counts[0][0], counts[1][0])
+
+
+def export_area(session: Session, code: str | None, period: str | None, fmt: str, out: Path,
+                tr: Tr) -> Exported | None:
+    """The CLI's export: an area by code (default: the province); None if unknown."""
+    area = progress.area_by_code(session, code) if code else progress.top_area(session)
+    return None if area is None else export(session, area, period, fmt, out, tr)
+
+
+def command(ctx: Context, args: str) -> list[Outgoing]:
+    fmt = "csv" if "csv" in args.lower().split() else "xlsx"
+    found = scope(ctx, " ".join(a for a in args.split() if a.lower() not in FORMATS))
+    if isinstance(found, str):
+        return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
+    stamp = f"{found.area.code}-{found.period or 'all'}-{ctx.user.id}-{ctx.now:%Y%m%d%H%M%S}"
+    done = export(ctx.session, found.area, found.period, fmt, out_dir() / f"baocao-{stamp}.{fmt}",
+                  ctx.t)
+    summary = ctx.t("officer.export.done", area=found.area.name,
+                    period=found.period or ctx.t("officer.export.all_periods"),
+                    reports=fmt_number(done.reports, ctx.lang),
+                    households=fmt_number(done.households, ctx.lang))
+    replies = [Outgoing(summary if i == 0 else "", document_path=str(p))
+               for i, p in enumerate(done.paths)]
+    return [*replies, Outgoing(ctx.t("officer.export.more"), ctx.registry.menu(ctx.role, ctx.t))]
+
+
+COMMANDS = [Command(("xuat", "export"), command, OFFICIALS, "menu.export", "help.export")]

@@ -1,0 +1,200 @@
+"""/tongquan: where my area stands against the plan, as text and as a chart.
+
+By project: the year's figures (latest version of every report) against the plan's 2023
+target where the plan gives a number (Dự án 5: 264 houses, province-wide). By village (a
+commune officer) or by commune (district, province): the month's reports received and
+received on time. Officers see their own area's subtree only; ``/tongquan CODE`` narrows to
+an area inside it, ``/tongquan YYYY-MM`` picks another month.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.context import Context
+from bot.i18n import Tr, fmt_date, fmt_number
+from bot.messages import Outgoing, Role
+from bot.router import Command
+from bot.settings import get_settings
+from handlers.report_catalog import projects
+from scheduler.timetable import Calendar, configured, deadline, deadline_end, period_of
+from storage import progress
+from storage.models import Area, AreaLevel
+from storage.people import in_scope
+from storage.progress import Unit
+
+OFFICIALS = frozenset({Role.OFFICER, Role.ADMIN})
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    area: Area
+    period: str | None  # None: not given
+
+
+def scope(ctx: Context, args: str) -> Scope | str:
+    """The officer's area, or an area of its subtree named by code; a month if given.
+    A string is the translation key of a polite refusal."""
+    area = ctx.session.get(Area, ctx.user.area_id) if ctx.user.area_id else None
+    if area is None or area.id is None:
+        return "officer.no_area"
+    period = None
+    for token in args.split():
+        if PERIOD.match(token):
+            period = token
+            continue
+        found = progress.area_by_code(ctx.session, token)
+        if found is None or not in_scope(ctx.session, ctx.user, found.id):
+            return "officer.out_of_scope"
+        area = found
+    return Scope(area, period)
+
+
+def out_dir() -> Path:
+    """Where exports and charts are written (GIAMNGHEO_EXPORT_DIR, else the temp dir)."""
+    path = Path(get_settings().export_dir or Path(tempfile.gettempdir()) / "giamngheo")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class Overview:
+    area: Area
+    period: str
+    deadline: date
+    totals: dict[str, int]
+    units: list[Unit]
+    by_village: bool
+
+
+def gather(session: Session, area: Area, period: str, cal: Calendar) -> Overview:
+    assert area.id is not None
+    by_village = area.level in (AreaLevel.COMMUNE, AreaLevel.VILLAGE)
+    units = progress.completeness(session, area.id, period, deadline_end(cal, period),
+                                  by_village)
+    totals = progress.indicator_totals(session, area.id, int(period[:4]))
+    return Overview(area, period, deadline(cal, period), totals, units, by_village)
+
+
+def share(part: int, whole: int, tr: Tr) -> str:
+    return fmt_number(round(100 * part / whole, 1) if whole else 0, tr.lang) + "%"
+
+
+def project_lines(ov: Overview, tr: Tr) -> list[str]:
+    lines, silent = [tr("officer.overview.projects", year=ov.period[:4])], []
+    for proj in projects():
+        if not any(ov.totals.get(i.code) for i in proj.indicators):
+            silent.append(proj.section)
+            continue
+        lines.append(tr.pick(proj.title))
+        for ind in proj.indicators:
+            value = ov.totals.get(ind.code, 0)
+            target = (tr("officer.overview.of_target", target=fmt_number(ind.target_2023,
+                                                                           tr.lang),
+                         share=share(value, ind.target_2023, tr)) if ind.target_2023 else "")
+            lines.append(tr("officer.overview.indicator", name=tr.pick(ind.name),
+                            value=fmt_number(value, tr.lang), unit=tr.pick(ind.unit),
+                            target=target))
+    if silent:
+        lines.append(tr("officer.overview.no_figures", projects=", ".join(silent)))
+    return lines
+
+
+def unit_lines(ov: Overview, tr: Tr) -> list[str]:
+    key = "officer.overview.by_village" if ov.by_village else "officer.overview.by_commune"
+    lines = [tr(key, period=ov.period, deadline=fmt_date(ov.deadline, tr.lang))]
+    if not ov.units:
+        return [*lines, tr("officer.overview.no_villages")]
+    for u in ov.units:
+        if ov.by_village:
+            state = ("officer.overview.on_time" if u.on_time else "officer.overview.late"
+                     if u.received else "officer.overview.missing")
+            lines.append(f"• {u.name}: {tr(state)}")
+        else:
+            lines.append(f"• {u.name}: " + _counts(u.expected, u.received, u.on_time, tr))
+    expected = sum(u.expected for u in ov.units)
+    received, on_time = sum(u.received for u in ov.units), sum(u.on_time for u in ov.units)
+    lines.append(tr("officer.overview.total") + " " + _counts(expected, received, on_time, tr))
+    return lines
+
+
+def _counts(expected: int, received: int, on_time: int, tr: Tr) -> str:
+    return tr("officer.overview.counts", received=fmt_number(received, tr.lang),
+              expected=fmt_number(expected, tr.lang), share=share(received, expected, tr),
+              on_time=fmt_number(on_time, tr.lang), on_time_share=share(on_time, expected, tr))
+
+
+def text(ov: Overview, tr: Tr) -> str:
+    head = tr("officer.overview.title", area=ov.area.name, period=ov.period)
+    return "\n".join([head, "", *project_lines(ov, tr), "", *unit_lines(ov, tr)])
+
+
+def draw(ov: Overview, tr: Tr, path: Path) -> Path:
+    """A PNG: the month's reports per unit and, where the plan has a number, the year's
+    figures as a share of the target. matplotlib is imported here, not at start-up."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    targets = [(tr.pick(i.name), ov.totals.get(i.code, 0), i.target_2023)
+               for p in projects() for i in p.indicators if i.target_2023]
+    fig = Figure(figsize=(11, max(3.5, 0.4 * len(ov.units) + 1.8)), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 2, width_ratios=[3, 2]) if targets else [fig.subplots()]
+    _reports_axes(axes[0], ov, tr)
+    if targets:
+        labels = [name for name, _, _ in targets]
+        shares = [100 * value / target for _, value, target in targets]
+        bars = axes[1].barh(labels, shares, color="#2a7ab0")
+        axes[1].bar_label(bars, [f"{fmt_number(v, tr.lang)}/{fmt_number(t, tr.lang)}"
+                                 for _, v, t in targets])
+        axes[1].set_xlim(0, max(100.0, *shares) * 1.15)
+        axes[1].set_xlabel("%")
+        axes[1].set_title(tr("officer.chart.targets", year=ov.period[:4]))
+    fig.suptitle(ov.area.name)
+    fig.savefig(path, format="png", dpi=100)
+    return path
+
+
+def _reports_axes(ax: Any, ov: Overview, tr: Tr) -> None:
+    ax.set_title(tr("officer.chart.reports", period=ov.period))
+    if not ov.units:
+        ax.text(0.5, 0.5, tr("officer.overview.no_villages"), ha="center", va="center")
+        ax.set_axis_off()
+        return
+    rows = list(range(len(ov.units)))
+    received = [100 * u.received / u.expected if u.expected else 0 for u in ov.units]
+    on_time = [100 * u.on_time / u.expected if u.expected else 0 for u in ov.units]
+    ax.barh([r - 0.2 for r in rows], received, height=0.4, color="#8cc084",
+            label=tr("officer.chart.received"))
+    ax.barh([r + 0.2 for r in rows], on_time, height=0.4, color="#2e7d32",
+            label=tr("officer.chart.on_time"))
+    ax.set_yticks(rows, [u.name for u in ov.units])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.legend(loc="lower right")
+
+
+def command(ctx: Context, args: str) -> list[Outgoing]:
+    found = scope(ctx, args)
+    if isinstance(found, str):
+        return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
+    cal = configured()
+    ov = gather(ctx.session, found.area, found.period or period_of(cal, ctx.now), cal)
+    name = f"tongquan-{ov.area.code}-{ov.period}-{ctx.user.id}-{ctx.now:%Y%m%d%H%M%S}.png"
+    chart = draw(ov, ctx.t, out_dir() / name)
+    return [Outgoing(text(ov, ctx.t)),
+            Outgoing(ctx.t("officer.overview.chart"), ctx.registry.menu(ctx.role, ctx.t),
+                     image_path=str(chart))]
+
+
+COMMANDS = [Command(("tongquan", "overview"), command, OFFICIALS, "menu.overview",
+                    "help.overview")]

@@ -1,0 +1,57 @@
+"""The only file that imports APScheduler: it ticks the planner, it holds no schedule.
+
+What is due lives in the database (reports, users, the outbox's dedup keys), so the
+scheduler's own state can be lost at any time: the next tick (and the first one, at start)
+plans everything due and not yet planned. Run one scheduler process; a second one would
+do no harm (the dedup keys are unique), only repeated work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.planner import tick
+from scheduler.timetable import Calendar
+from storage.repo import Store
+
+log = logging.getLogger("giamngheo.scheduler")
+JOB_ID = "plan-reminders"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_tick(scheduler: BaseScheduler, store: Store, cal: Calendar, interval_s: int = 60,
+             clock: Callable[[], datetime] = _utc_now) -> None:
+    """One interval job that plans what is due.
+
+    - ``coalesce=True``: ticks missed while the process was paused, suspended or busy run
+      once, not once per missed minute (each tick already catches up on everything due).
+    - ``misfire_grace_time=None``: a late tick still runs, however late. APScheduler's default
+      grace of 1 s would silently drop a tick delayed by a slow previous one or a GC pause;
+      dropping it is harmless only because another comes a minute later, so we do not rely
+      on that.
+    - ``max_instances=1``: a slow tick (a big province) is never overlapped by the next.
+    - ``next_run_time`` now: a restart plans what fell due while it was down, at once.
+    """
+    scheduler.add_job(tick, IntervalTrigger(seconds=interval_s), args=(store, cal, clock),
+                      id=JOB_ID, replace_existing=True, coalesce=True,
+                      misfire_grace_time=None, max_instances=1, next_run_time=clock())
+
+
+def run_forever(store: Store, cal: Calendar, interval_s: int = 60) -> None:
+    """``giamngheo scheduler``: tick in the foreground until interrupted."""
+    scheduler = BlockingScheduler(timezone=UTC)
+    add_tick(scheduler, store, cal, interval_s)
+    log.warning("scheduler started: planning reminders every %d s", interval_s)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.warning("scheduler stopped")

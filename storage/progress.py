@@ -1,0 +1,242 @@
+"""Officers' figures, in SQL: completeness and timeliness of monthly reports, indicator totals,
+the rows of an export, broadcast audiences, and what the reminder planner needs to know.
+
+Aggregates are GROUP BY queries, never Python loops over reports or households: a province
+has about 500 villages, 150,000 households and 6,000 village reports a year. Datetimes are
+compared as they are stored (UTC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, func, or_, true
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Area,
+    AreaLevel,
+    Conversation,
+    Household,
+    Identity,
+    OutboxMessage,
+    Report,
+    ReportVersion,
+    User,
+)
+from storage.people import subtree_ids
+
+PUSH_CHANNELS = ("telegram", "zalo")
+VILLAGE = AreaLevel.VILLAGE.value
+
+
+def _run(session: Session, query: Any) -> Any:
+    """Run a core query of any width (sqlmodel's ``select`` is typed up to four columns)."""
+    return session.exec(query)
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes; they are UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One village or commune: villages expected to report, received, received on time."""
+
+    area_id: int
+    name: str
+    expected: int
+    received: int
+    on_time: int
+
+
+def _first_sent(period: str) -> Any:
+    """Per village: when its first report of the period was first sent (corrections later
+    do not make a report late, nor an overdue one on time)."""
+    return (select(col(Report.area_id).label("area_id"),
+                   func.min(ReportVersion.created_at).label("first"))
+            .join(ReportVersion, col(ReportVersion.report_id) == col(Report.id))
+            .where(Report.period == period, ReportVersion.version == 1)
+            .group_by(col(Report.area_id)).subquery())
+
+
+def completeness(session: Session, root_id: int, period: str, due_before: datetime,
+                 by_village: bool) -> list[Unit]:
+    """Per village (``by_village``) or per commune of the area's subtree."""
+    ids = subtree_ids(session, root_id)
+    first = _first_sent(period)
+    village = aliased(Area)
+    unit = village if by_village else aliased(Area)
+    on_time = func.sum(case((first.c.first < due_before, 1), else_=0))
+    columns: tuple[Any, ...] = (unit.id, unit.name, func.count(col(village.id)),
+                                func.count(first.c.first), on_time)
+    query = (sa_select(*columns)
+             .select_from(village).outerjoin(first, first.c.area_id == village.id))
+    if not by_village:
+        query = query.join(unit, col(unit.id) == col(village.parent_id))
+    query = (query.where(col(village.level) == VILLAGE, col(village.id).in_(ids),
+                         col(village.valid_to).is_(None))
+             .group_by(col(unit.id), col(unit.name)).order_by(col(unit.name)))
+    return [Unit(int(i), str(n), int(e), int(r), int(t or 0))
+            for i, n, e, r, t in _run(session, query).all()]
+
+
+def _pairs(session: Session, column: Any) -> Any:
+    """A JSON object column as (key, value) rows: json_each (SQLite), json_each_text (PG)."""
+    name = "json_each_text" if session.get_bind().dialect.name == "postgresql" else "json_each"
+    return getattr(func, name)(column).table_valued("key", "value")
+
+
+def indicator_totals(session: Session, root_id: int, year: int) -> dict[str, int]:
+    """Sum of the latest version of every report of the year, per indicator code."""
+    ids = subtree_ids(session, root_id)
+    pairs = _pairs(session, ReportVersion.values)
+    query = (select(pairs.c.key, func.sum(cast(pairs.c.value, Integer)))
+             .select_from(Report)
+             .join(ReportVersion, and_(col(ReportVersion.report_id) == col(Report.id),
+                                       col(ReportVersion.version) == col(Report.version)))
+             .join(pairs, true())
+             .where(col(Report.area_id).in_(ids),
+                    col(Report.period).between(f"{year:04d}-01", f"{year:04d}-12"))
+             .group_by(pairs.c.key))
+    return {str(k): int(v or 0) for k, v in session.exec(query).all()}
+
+
+def village_paths(session: Session, root_id: int) -> dict[int, dict[str, str]]:
+    """For each village under the area: the names of its levels (district, commune, ...)."""
+    areas = {a.id: a for a in session.exec(select(Area)).all()}  # a province: ~1,000 rows
+    paths: dict[int, dict[str, str]] = {}
+    for area in (areas.get(i) for i in subtree_ids(session, root_id)):
+        if area is None or area.level != VILLAGE or area.id is None:
+            continue
+        path: dict[str, str] = {}
+        node: Area | None = area
+        while node is not None:
+            path[node.level] = node.name
+            node = areas.get(node.parent_id) if node.parent_id is not None else None
+        paths[area.id] = path
+    return paths
+
+
+def report_rows(session: Session, root_id: int, period: str | None) -> Iterator[Any]:
+    """Reports of the area (latest content, first and last sending), streamed."""
+    latest, first = aliased(ReportVersion), aliased(ReportVersion)
+    columns: tuple[Any, ...] = (Report.area_id, Report.period, Report.receipt, Report.project,
+                                Report.version, latest.values, latest.no_change, latest.note,
+                                first.created_at, latest.created_at)
+    query = (sa_select(*columns)
+             .join(latest, and_(col(latest.report_id) == col(Report.id),
+                                col(latest.version) == col(Report.version)))
+             .join(first, and_(col(first.report_id) == col(Report.id), col(first.version) == 1))
+             .where(col(Report.area_id).in_(subtree_ids(session, root_id))))
+    if period is not None:
+        query = query.where(col(Report.period) == period)
+    query = query.order_by(col(Report.period), col(Report.area_id), col(Report.project))
+    yield from _run(session, query.execution_options(yield_per=2000))
+
+
+def household_rows(session: Session, root_id: int) -> Iterator[Any]:
+    """The household register of the area, streamed."""
+    columns: tuple[Any, ...] = (Household.id, Household.area_id, Household.head_name,
+                                Household.members, Household.status, Household.updated_at)
+    query = (sa_select(*columns)
+             .where(col(Household.area_id).in_(subtree_ids(session, root_id)))
+             .order_by(col(Household.area_id), col(Household.id)))
+    yield from _run(session, query.execution_options(yield_per=5000))
+
+
+# Broadcast audiences --------------------------------------------------------------------
+
+def _members(role: str, ids: list[int]) -> Any:
+    return and_(col(User.role) == role, col(User.reachable).is_(True),
+                col(User.area_id).in_(ids))
+
+
+def audience_counts(session: Session, root_id: int, role: str) -> tuple[int, int]:
+    """(people of the role in the area, of whom reachable on a push channel)."""
+    where = _members(role, subtree_ids(session, root_id))
+    total = session.exec(select(func.count(col(User.id))).where(where)).one()
+    push = session.exec(select(func.count(func.distinct(Identity.user_id)))
+                        .join(User, col(User.id) == col(Identity.user_id))
+                        .where(where, col(Identity.channel).in_(PUSH_CHANNELS))).one()
+    return int(total), int(push)
+
+
+def audience(session: Session, root_id: int, role: str) -> dict[int, tuple[str, list[Any]]]:
+    """user id -> (language, [(channel, external id), ...] of push accounts)."""
+    where = _members(role, subtree_ids(session, root_id))
+    query = (select(User.id, User.language, Identity.channel, Identity.external_id)
+             .outerjoin(Identity, and_(col(Identity.user_id) == col(User.id),
+                                       col(Identity.channel).in_(PUSH_CHANNELS)))
+             .where(where).order_by(col(User.id), col(Identity.id)))
+    found: dict[int, tuple[str, list[Any]]] = {}
+    for user_id, language, channel, external in session.exec(query):
+        accounts = found.setdefault(int(user_id or 0), (str(language), []))[1]
+        if channel is not None:
+            accounts.append((str(channel), str(external)))
+    return found
+
+
+# What the reminder planner needs --------------------------------------------------------
+
+def staff(session: Session) -> list[User]:
+    """Collaborators, officers and administrators (citizens get no reminders)."""
+    return list(session.exec(select(User).where(col(User.role) != "citizen")).all())
+
+
+def accounts(session: Session, user_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    query = (select(Identity.user_id, Identity.channel, Identity.external_id)
+             .where(col(Identity.user_id).in_(list(user_ids))).order_by(col(Identity.id)))
+    for user_id, channel, external in session.exec(query):
+        found.setdefault(int(user_id or 0), []).append((str(channel), str(external)))
+    return found
+
+
+def dialogs_touched(session: Session, since: datetime, until: datetime) -> dict[int, datetime]:
+    """user id -> when a dialog still open in one of the user's chats was last touched."""
+    query = (select(Identity.user_id, Conversation.dialog, Conversation.updated_at)
+             .join(Identity, and_(col(Identity.channel) == col(Conversation.channel),
+                                  col(Identity.external_id) == col(Conversation.external_user_id)))
+             .where(col(Conversation.updated_at) >= since, col(Conversation.updated_at) <= until))
+    found: dict[int, datetime] = {}
+    for user_id, dialog, at in session.exec(query):
+        if dialog:  # an ended dialog is stored as JSON null, not SQL NULL
+            found[int(user_id)] = max(aware(at), found.get(int(user_id), aware(at)))
+    return found
+
+
+def areas(session: Session) -> list[Area]:
+    """Every area still in use (merged ones are closed)."""
+    return list(session.exec(select(Area).where(col(Area.valid_to).is_(None))).all())
+
+
+def reported(session: Session, periods: Iterable[str]) -> frozenset[tuple[int, str]]:
+    query = (select(Report.area_id, Report.period).distinct()
+             .where(col(Report.period).in_(list(periods))))
+    return frozenset((int(a), str(p)) for a, p in session.exec(query))
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    query = select(OutboxMessage.dedup_key).where(col(OutboxMessage.dedup_key).in_(wanted))
+    return {str(k) for k in session.exec(query)}
+
+
+def area_by_code(session: Session, code: str) -> Area | None:
+    return session.exec(select(Area).where(or_(col(Area.code) == code,
+                                               col(Area.code) == code.upper()))).first()
+
+
+def top_area(session: Session) -> Area | None:
+    """The province: the root of the area tree."""
+    return session.exec(select(Area).where(col(Area.parent_id).is_(None))
+                        .order_by(col(Area.id))).first()
