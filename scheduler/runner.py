@@ -2,8 +2,10 @@
 
 What is due lives in the database (reports, users, the outbox's dedup keys), so the
 scheduler's own state can be lost at any time: the next tick (and the first one, at start)
-plans everything due and not yet planned. Run one scheduler process; a second one would
-do no harm (the dedup keys are unique), only repeated work.
+plans everything due and not yet planned. Several scheduler processes may run: only the
+leader (storage.leader: a PostgreSQL advisory lock, or a file lock on SQLite) ticks; the
+others stand by and take over when it dies. Even two ticking at once would plan nothing
+twice (the dedup keys are unique).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.planner import tick
 from scheduler.timetable import Calendar
+from storage.leader import Leader
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")
@@ -28,8 +31,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def lead_tick(leader: Leader, store: Store, cal: Calendar,
+              clock: Callable[[], datetime]) -> int:
+    """Tick only while this process is the leader; a standby tries again next time."""
+    if not leader.try_acquire():
+        return 0
+    return tick(store, cal, clock)
+
+
 def add_tick(scheduler: BaseScheduler, store: Store, cal: Calendar, interval_s: int = 60,
-             clock: Callable[[], datetime] = _utc_now) -> None:
+             clock: Callable[[], datetime] = _utc_now, leader: Leader | None = None) -> None:
     """One interval job that plans what is due.
 
     - ``coalesce=True``: ticks missed while the process was paused, suspended or busy run
@@ -41,7 +52,9 @@ def add_tick(scheduler: BaseScheduler, store: Store, cal: Calendar, interval_s: 
     - ``max_instances=1``: a slow tick (a big province) is never overlapped by the next.
     - ``next_run_time`` now: a restart plans what fell due while it was down, at once.
     """
-    scheduler.add_job(tick, IntervalTrigger(seconds=interval_s), args=(store, cal, clock),
+    leader = leader or Leader(store.engine)
+    scheduler.add_job(lead_tick, IntervalTrigger(seconds=interval_s),
+                      args=(leader, store, cal, clock),
                       id=JOB_ID, replace_existing=True, coalesce=True,
                       misfire_grace_time=None, max_instances=1, next_run_time=clock())
 
