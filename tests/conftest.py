@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,42 @@ from bot.channels.memory import MemoryChannel
 from storage.repo import Store
 
 PG_URL = os.environ.get("GIAMNGHEO_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
+def pg_available() -> bool:
+    from sqlalchemy import create_engine
+
+    from storage.db import normalise_url
+
+    try:
+        with create_engine(normalise_url(PG_URL), connect_args={"connect_timeout": 3}).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL schema; skipped with the reason only when no server answers
+    (and failed instead when GIAMNGHEO_REQUIRE_PG is set, as in CI)."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    if not pg_available():
+        if os.environ.get("GIAMNGHEO_REQUIRE_PG"):
+            pytest.fail(f"GIAMNGHEO_REQUIRE_PG is set but no PostgreSQL answers at {PG_URL}")
+        pytest.skip(f"no PostgreSQL server answers at {PG_URL}")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import func, select
 
 from bot.messages import ConversationKey
-from storage.db import make_engine, normalise_url
 from storage.models import Area, AreaLevel, Identity, User
 from storage.repo import Store, area_path, conversation_for, user_for
-from tests.conftest import PG_URL
-
-
-def pg_available() -> bool:
-    try:
-        with create_engine(normalise_url(PG_URL), connect_args={"connect_timeout": 3}).connect():
-            return True
-    except Exception:
-        return False
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_store(request: pytest.FixtureRequest, db_url: str) -> Iterator[Store]:
+def any_store(request: pytest.FixtureRequest, db_url: str) -> Store:
     if request.param == "sqlite":
-        yield Store.open(db_url)
-        return
-    if not pg_available():
-        if os.environ.get("GIAMNGHEO_REQUIRE_PG"):  # CI: a missing server is a failure
-            pytest.fail(f"GIAMNGHEO_REQUIRE_PG is set but no PostgreSQL answers at {PG_URL}")
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL}")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield Store.open(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        return Store.open(db_url)
+    return Store.open(request.getfixturevalue("pg_url"))
 
 
 def count(store: Store, level: AreaLevel, demo: bool = False) -> int:
