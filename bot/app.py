@@ -21,7 +21,7 @@ from storage.repo import (
     StorageUnavailable,
     Store,
     conversation_for,
-    guard_version,
+    save_conversation,
     user_for,
 )
 
@@ -77,7 +77,7 @@ class App:
             notices = self.registry.inbox(ctx) if self.registry.inbox else []
             replies = notices + self._dispatch(ctx, msg)
             self._remember(ctx, msg, replies)
-            guard_version(session, ctx.conv)
+            save_conversation(session, ctx.conv)
             return replies
 
     def _dispatch(self, ctx: Context, msg: Incoming) -> list[Outgoing]:
@@ -96,16 +96,14 @@ class App:
         shown = next((r for r in reversed(replies) if r.buttons), None)
         ctx.conv.buttons = [[b.label, b.data, shown.numbered] for b in shown.buttons] \
             if shown else []
-        ctx.session.add(ctx.conv)
         state = ctx.conv.dialog or {}
         kind = "button" if msg.callback else "command" if msg.text.startswith("/") else "text"
-        command = msg.text.split()[0][:32] if kind == "command" else None
-        ctx.session.add(MessageLog(channel=msg.key.channel, user_id=ctx.user.id, direction="in",
-                                   kind=kind, command=command, dialog=state.get("dialog"),
-                                   step=state.get("step"), length=len(msg.text), at=ctx.now))
-        ctx.session.add(MessageLog(channel=msg.key.channel, user_id=ctx.user.id,
-                                   direction="out", kind="reply", at=ctx.now,
-                                   length=sum(len(r.text) for r in replies)))
+        known = self.registry.command(msg.text[1:].split()[0]) if kind == "command" and \
+            msg.text[1:].split() else None
+        ctx.session.add(MessageLog(  # what happened, never what was said
+            channel=msg.key.channel, user_id=ctx.user.id, direction="in", kind=kind,
+            command=known.name if known else None, dialog=state.get("dialog"),
+            step=state.get("step"), length=len(msg.text), at=ctx.now))
 
 
 def route(ctx: Context, value: str) -> list[Outgoing]:
@@ -140,23 +138,31 @@ def run_command(ctx: Context, name: str, args: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("command.not_allowed"), reg.menu(ctx.role, ctx.t))]
     state = ctx.dialog_state
     if command.dialog and state is not None and state.get("dialog") in reg.dialogs:
-        return ask_resume(ctx, state, command.dialog)
+        return ask_resume(ctx, state, command.name)
     return command.run(ctx, args)
 
 
-def ask_resume(ctx: Context, state: dict[str, object], wanted: str) -> list[Outgoing]:
-    """A dialog is in progress: continue it, or start over (the old answers are dropped)."""
+def ask_resume(ctx: Context, state: dict[str, object], command: str | None) -> list[Outgoing]:
+    """A dialog is in progress: continue it, or start over through ``command`` (which checks
+    the user's role and sets the dialog up again; the old answers are dropped)."""
     title = ctx.t(ctx.registry.dialogs[str(state["dialog"])].title)
-    buttons = (Button(ctx.t("resume.continue"), "resume:continue"),
-               Button(ctx.t("resume.restart"), f"resume:restart:{wanted}"),
-               Button(ctx.t("resume.cancel"), "cmd:huy"))
-    return [Outgoing(ctx.t("resume.question", title=title), buttons)]
+    buttons = [Button(ctx.t("resume.continue"), "resume:continue")]
+    if command is not None:
+        buttons.append(Button(ctx.t("resume.restart"), f"resume:restart:{command}"))
+    buttons.append(Button(ctx.t("resume.cancel"), "cmd:huy"))
+    return [Outgoing(ctx.t("resume.question", title=title), tuple(buttons))]
 
 
 def resume(ctx: Context, what: str) -> list[Outgoing]:
     state = ctx.dialog_state
-    if what.startswith("restart:") and what[8:] in ctx.registry.dialogs:
-        return ctx.start_dialog(what[8:])
+    if what.startswith("restart:"):
+        command = ctx.registry.command(what[8:])
+        if command is None or command.dialog is None:
+            return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
+        if ctx.role not in command.roles:
+            return [Outgoing(ctx.t("command.not_allowed"), ctx.registry.menu(ctx.role, ctx.t))]
+        ctx.set_dialog(None)
+        return command.run(ctx, "")
     if state is None or state.get("dialog") not in ctx.registry.dialogs:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
     state = {**state, "updated": ctx.now.isoformat()}
@@ -168,7 +174,8 @@ def resume(ctx: Context, what: str) -> list[Outgoing]:
 def continue_dialog(ctx: Context, state: dict[str, object], value: str) -> list[Outgoing]:
     dialog = ctx.registry.dialogs[str(state["dialog"])]
     if engine.expired(state, ctx.now, ctx.registry.dialog_timeout):
-        return ask_resume(ctx, state, dialog.name)
+        starter = next((c.name for c in ctx.registry.commands if c.dialog == dialog.name), None)
+        return ask_resume(ctx, state, starter)
     result = engine.advance(dialog, dict(state), value, ctx.now, ctx.t)
     if result.state != state:
         ctx.set_dialog(result.state)

@@ -52,7 +52,6 @@ class Context:
     def set_dialog(self, state: dict[str, Any] | None) -> None:
         self.conv.dialog = state
         self.conv.updated_at = self.now
-        self.session.add(self.conv)
 
     def start_dialog(self, name: str, known: dict[str, Any] | None = None) -> list[Outgoing]:
         result = engine.start(self.registry.dialogs[name], self.now, self.t, known)

@@ -24,3 +24,10 @@ def clean_input(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, accent-free (NFD, combining marks dropped, đ→d), single-spaced."""
     return " ".join(normalize.fold(text).split())
+
+
+def parse_id(text: str) -> int | None:
+    """A database id from button data: ASCII digits only, within a 64-bit integer."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)

@@ -10,6 +10,7 @@ from bot.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr, fmt_date
 from bot.messages import Button, Lang, Outgoing, Role
 from bot.router import Command
+from bot.text import parse_id
 from handlers.notify import notify
 from storage import fieldwork
 from storage.models import Area, Household, HouseholdUpdate, UpdateDecision, User
@@ -60,13 +61,14 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
 def next_update(ctx: Context, arg: str) -> list[Outgoing]:
     if ctx.role not in OFFICERS:
         return [Outgoing(ctx.t("command.not_allowed"))]
-    return show(ctx, int(arg) if arg.isdigit() else 0)
+    return show(ctx, parse_id(arg) or 0)
 
 
 def decide(ctx: Context, arg: str) -> list[Outgoing]:
     """A press of "approve" or "reject": ask the reason, then confirm."""
     number, _, decision = arg.partition(":")
-    update = ctx.session.get(HouseholdUpdate, int(number)) if number.isdigit() else None
+    update_id = parse_id(number)
+    update = ctx.session.get(HouseholdUpdate, update_id) if update_id else None
     if (ctx.role not in OFFICERS or update is None or decision not in DECISIONS
             or not in_scope(ctx.session, ctx.user, update.area_id)):
         return [Outgoing(ctx.t("approve.not_found"), ctx.registry.menu(ctx.role, ctx.t))]

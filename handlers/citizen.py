@@ -7,6 +7,7 @@ from functools import cache
 from bot.context import Context
 from bot.messages import Button, Outgoing
 from bot.router import Command
+from bot.text import parse_id
 from knowledge.search import Answer, Entry, KnowledgeBase
 from storage.models import CitizenQuestion, QuestionStatus
 
@@ -85,7 +86,8 @@ def topic(ctx: Context, topic_id: str) -> list[Outgoing]:
 
 def handoff(ctx: Context, draft_id: str) -> list[Outgoing]:
     """Pass a question the bot could not answer to the officers of the citizen's area."""
-    draft = ctx.session.get(CitizenQuestion, int(draft_id)) if draft_id.isdigit() else None
+    number = parse_id(draft_id)
+    draft = ctx.session.get(CitizenQuestion, number) if number else None
     if draft is None or draft.user_id != ctx.user.id:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
     if draft.status != DRAFT:

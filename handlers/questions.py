@@ -11,6 +11,7 @@ from bot.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr, fmt_date
 from bot.messages import Button, Lang, Outgoing, Role
 from bot.router import Command
+from bot.text import parse_id
 from handlers.notify import notify
 from storage.models import Area, AreaLevel, CitizenQuestion, QuestionStatus, User
 from storage.people import in_scope, subtree_ids
@@ -53,11 +54,12 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
 def next_question(ctx: Context, arg: str) -> list[Outgoing]:
     if ctx.role not in OFFICERS:
         return [Outgoing(ctx.t("command.not_allowed"))]
-    return show(ctx, int(arg) if arg.isdigit() else 0)
+    return show(ctx, parse_id(arg) or 0)
 
 
 def _find(ctx: Context, arg: str) -> CitizenQuestion | None:
-    q = ctx.session.get(CitizenQuestion, int(arg)) if arg.isdigit() else None
+    number = parse_id(arg)
+    q = ctx.session.get(CitizenQuestion, number) if number else None
     if ctx.role not in OFFICERS or q is None or q.status == "draft":
         return None
     return q if q in open_questions(ctx) or q.status == QuestionStatus.ANSWERED else None

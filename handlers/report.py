@@ -207,7 +207,8 @@ def fix(ctx: Context, receipt: str) -> list[Outgoing]:
     """Correct a report of this period: the same questions, saved as a new version."""
     report = fieldwork.report_by_receipt(ctx.session, receipt)
     village = village_of(ctx)
-    if ctx.role not in COLLABORATORS or report is None or village is None:
+    if (ctx.role not in COLLABORATORS or report is None or village is None
+            or report.area_id != village.id):  # another village's receipt: as if unknown
         return [Outgoing(ctx.t("report.not_yours"), menu_buttons(ctx))]
     if not _correctable(ctx, report):
         return [Outgoing(ctx.t("report.correction_closed"), menu_buttons(ctx))]

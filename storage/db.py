@@ -5,6 +5,7 @@ Alembic migrations run automatically on first use.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class _NoRows(logging.Filter):
+    """SQL logging (sqlalchemy.engine at DEBUG) shows statements, never the data: parameters
+    are hidden by the engines (hide_parameters) and result rows are dropped here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Row ", "Col "))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoRows())
 
 
 def normalise_url(url: str) -> str:
@@ -48,11 +60,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)  # no data in logs
 
 
 def alembic_config() -> Config:

@@ -58,6 +58,8 @@ def user_for(session: Session, key: ConversationKey, language: str) -> User:
 
 
 def conversation_for(session: Session, key: ConversationKey) -> Conversation:
+    """The chat's state, detached from the session: it is written back only by
+    ``save_conversation``, with its version checked."""
     found = session.exec(select(Conversation).where(
         Conversation.channel == key.channel, Conversation.chat_id == key.chat_id,
         Conversation.external_user_id == key.user_id)).first()
@@ -66,6 +68,7 @@ def conversation_for(session: Session, key: ConversationKey) -> Conversation:
                              external_user_id=key.user_id)
         session.add(found)
         session.flush()
+    session.expunge(found)
     return found
 
 
@@ -89,12 +92,15 @@ class StorageUnavailable(Exception):
     """The database cannot be reached or written: nothing was saved, try again later."""
 
 
-def guard_version(session: Session, conv: Conversation) -> None:
-    """Optimistic concurrency: this step's writes commit only if the conversation is still
-    at the version that was read; the dialog state and the step's effects stay atomic."""
+def save_conversation(session: Session, conv: Conversation) -> None:
+    """Write the chat's state back if it is still at the version that was read (optimistic
+    concurrency): the dialog state and the step's effects commit together or not at all."""
     result = session.execute(
         update(Conversation)
         .where(col(Conversation.id) == conv.id, col(Conversation.version) == conv.version)
-        .values(version=conv.version + 1))
+        .values(dialog=conv.dialog, buttons=conv.buttons, updated_at=conv.updated_at,
+                version=conv.version + 1)
+        .execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 1) != 1:
         raise ConcurrentUpdate(str(conv.id))
+    conv.version += 1

@@ -43,7 +43,7 @@ def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) ->
     app = App(store, clock=clock)
     key = ConversationKey("memory", "ctv-demo", "ctv-demo")
     app.handle(Incoming(key, text="/tudanhgia"))
-    real = repo.guard_version
+    real = repo.save_conversation
     calls = {"n": 0}
 
     def racing(session, conv):
@@ -52,7 +52,7 @@ def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) ->
             raise repo.ConcurrentUpdate("x")
         real(session, conv)
 
-    monkeypatch.setattr("bot.app.guard_version", racing)
+    monkeypatch.setattr("bot.app.save_conversation", racing)
     replies = app.handle(Incoming(key, text="1"))
     assert calls["n"] == 2 and "bao nhiêu người" in replies[0].text
 

@@ -250,19 +250,39 @@ def test_claims_never_overlap(store: Store) -> None:
     assert len(everything) == len(set(everything)) == 100
 
 
-async def test_pacing_never_bursts() -> None:
+async def slots(pacer: Pacer, count: int, answered: bool = True) -> None:
+    for _ in range(count):
+        await pacer.slot()
+        pacer.start()
+        if answered:
+            pacer.finished("chat")
+
+
+async def test_pacing_spaces_sends_and_catches_up_only_a_little() -> None:
     time = FakeTime()
     pacer = Pacer(Limits(rate_per_s=10, chat_interval_s=1.0), time.monotonic, time.sleep)
     start = time.mono
-    for _ in range(21):
-        await pacer.slot()
-    assert time.mono - start == pytest.approx(2.0)  # 21 slots: 20 intervals of 0.1 s
-    time.advance(5)  # idle: no credit is saved up
+    await slots(pacer, 21)  # the first two at once (CATCH_UP is 0.1 s), then 0.1 s apart
+    assert time.mono - start == pytest.approx(1.9)
+    time.advance(5)  # idle: no more than CATCH_UP of lateness is made up
     start = time.mono
-    for _ in range(11):
-        await pacer.slot()
+    await slots(pacer, 12)
     assert time.mono - start == pytest.approx(1.0)
-    pacer.took("chat")
     assert not pacer.chat_free("chat")
     time.advance(1.0)
     assert pacer.chat_free("chat")
+
+
+async def test_the_window_counts_messages_until_a_second_after_their_answer() -> None:
+    """Whatever the network delays, the platform never sees more than rate + 1 in a second."""
+    time = FakeTime()
+    pacer = Pacer(Limits(rate_per_s=4), time.monotonic, time.sleep)
+    await slots(pacer, 5, answered=False)  # five in flight: the window (4 + 1) is full
+    assert pacer.wait_time() > 0
+    time.advance(3)  # the platform is slow ...
+    assert pacer.wait_time() > 0  # ... and unanswered messages still count
+    pacer.finished("a")  # answered now: it counts for one more second
+    time.advance(0.99)
+    assert pacer.wait_time() == pytest.approx(0.01)
+    time.advance(0.01)
+    assert pacer.wait_time() == 0

@@ -127,8 +127,9 @@ REFUSALS: list[tuple[str, str, str]] = [  # (data, key, users)
     *[("fix:BC-XXXXX", "report.not_yours", u) for u in EVERYONE],
     *[("fix:{receipt}", "report.not_yours", u) for u in [CITIZEN, OFFICER, ADMIN,
                                                           OTHER_OFFICER]],
-    ("fix:{receipt}", "report.correction_closed", OTHER_COLLABORATOR),
-    ("fix:{receipt}", "report.correction_closed", SIBLING_COLLABORATOR),
+    # another village's collaborator is told "not found": a receipt's existence is not leaked
+    ("fix:{receipt}", "report.not_yours", OTHER_COLLABORATOR),
+    ("fix:{receipt}", "report.not_yours", SIBLING_COLLABORATOR),
     *[("decide:999:approved", "approve.not_found", u) for u in EVERYONE],
     *[("decide:{update}:approved", "approve.not_found", u) for u in [*NOT_OFFICERS,
                                                                      OTHER_OFFICER]],

@@ -143,20 +143,11 @@ def test_link_codes_are_single_use_and_expire(world: World) -> None:
 # "Start over" buttons --------------------------------------------------------------------
 
 RESTARTS = [(d, r) for d in sorted(REGISTRY.dialogs) for r in Role]
-RESTART_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG: bot.app.resume() starts any dialog named in 'resume:restart:NAME' with "
-    "ctx.start_dialog(NAME): no role check and none of the context the command puts in "
-    "the answers (_village, _households, _areas, _designations, _update...): a citizen "
-    "can start /baocao or /hogiadinh, 'duyet' and 'moi' end in the apology, and even an "
-    "allowed /tudanhgia loses the area's designations"))
-
-
 def starter(dialog: str) -> tuple[Role, ...]:
     command = next((c for c in REGISTRY.commands if c.dialog == dialog), None)
     return tuple(command.roles) if command else ()
 
 
-@RESTART_BUG
 @pytest.mark.parametrize(("dialog", "role"), RESTARTS, ids=[f"{d}-{r.value}" for d, r in RESTARTS])
 def test_a_forged_start_over_button(world: World, dialog: str, role: Role) -> None:
     """Allowed: the same start as the command gives. Otherwise refused, nothing started."""
@@ -179,10 +170,6 @@ def test_a_forged_start_over_button(world: World, dialog: str, role: Role) -> No
     fresh(world, user)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: 'Bắt đầu lại' (resume:restart:baocao) restarts /baocao without the village: the "
-    "summary reads 'Báo cáo của , tháng :' and 'Đồng ý' ends in the apology "
-    "(KeyError '_village' in handlers.report.effects); the report is lost"))
 def test_start_over_keeps_the_collaborators_village(world: World) -> None:
     fresh(world, COLLABORATOR)
     world.talk(COLLABORATOR, ["/baocao", "Không có thay đổi", "/baocao"])

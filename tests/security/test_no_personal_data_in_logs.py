@@ -29,7 +29,7 @@ QUESTION = (f"Tôi là {TYPED_NAMES[0]}, hỏi lịch họp thôn, gọi giúp {
 NOTE = f"Gặp ông Katơr Văn Minh, sđt {PHONES[1]}"
 REASON = f"Đã gặp bà {TYPED_NAMES[0]}, CMND {ID_NUMBERS[1]}"
 ANSWER = f"Chị {TYPED_NAMES[1]} gọi {PHONES[2]} để hẹn nhé"
-QUIETENED = ("sqlalchemy",)  # SQL echo is a separate debugging switch: see the xfail below
+QUIETENED = ("sqlalchemy",)  # SQL echo at DEBUG is checked on its own below
 NUMBERS = re.compile(r"\+?\d[\d .\-]{6,}\d")
 
 
@@ -119,10 +119,6 @@ async def test_message_log_holds_no_text(make_bot) -> None:
     assert [x for x in typed if x in values or fold(x) in fold(values)] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: MessageLog.command keeps the first word of any message starting with '/' "
-    "(bot.app._remember), so '/0912345678' or '/Chamaléa' is stored; keep only the name "
-    "of a registered command (or 'unknown')"))
 async def test_message_log_keeps_no_unknown_command_text(make_bot) -> None:
     bot = make_bot("nguoidan-demo")
     await talk(bot, ["/0912345678", f"/{TYPED_NAMES[0].split()[0]}"])
@@ -131,10 +127,6 @@ async def test_message_log_keeps_no_unknown_command_text(make_bot) -> None:
     assert leaks(" ".join(commands)) == [] and not any("Chamal" in c for c in commands)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: storage.db.make_engine does not pass hide_parameters=True to create_engine; "
-    "with SQL logging on (sqlalchemy.engine at INFO/DEBUG) every statement's parameters "
-    "are logged: names, questions, answers, dialog state"))
 async def test_sql_debug_logging_shows_no_parameters(make_bot) -> None:
     with everything_at_debug(quietened=()) as handler:
         await talk(make_bot("ctv-demo"), ["/hogiadinh", "Thêm hộ mới", TYPED_NAMES[1]])
@@ -142,10 +134,6 @@ async def test_sql_debug_logging_shows_no_parameters(make_bot) -> None:
     assert leaks(handler.text()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an unexpected storage error is logged with its traceback, and SQLAlchemy's "
-    "message carries the statement's parameters (no hide_parameters=True): the typed "
-    "household name appears in 'unexpected error for conversation ...'"))
 async def test_an_unexpected_storage_error_logs_no_parameters(make_bot, caplog) -> None:
     """The household chosen is deleted before the update is confirmed (a clean-up or a
     merge meanwhile): the insert fails on its foreign key."""
