@@ -15,12 +15,12 @@ from bot.i18n import fmt_number, parse_lang, t
 from bot.messages import Button, Incoming, Lang, Outgoing
 from bot.router import Registry, resolve
 from bot.text import MAX_INPUT, clean_input
-from storage.models import MessageLog
 from storage.repo import (
     ConcurrentUpdate,
     StorageUnavailable,
     Store,
     conversation_for,
+    log_exchange,
     save_conversation,
     user_for,
 )
@@ -100,10 +100,10 @@ class App:
         kind = "button" if msg.callback else "command" if msg.text.startswith("/") else "text"
         known = self.registry.command(msg.text[1:].split()[0]) if kind == "command" and \
             msg.text[1:].split() else None
-        ctx.session.add(MessageLog(  # what happened, never what was said
-            channel=msg.key.channel, user_id=ctx.user.id, direction="in", kind=kind,
-            command=known.name if known else None, dialog=state.get("dialog"),
-            step=state.get("step"), length=len(msg.text), at=ctx.now))
+        log_exchange(ctx.session, channel=msg.key.channel, user_id=ctx.user.id, direction="in",
+                     kind=kind, command=known.name if known else None,
+                     dialog=state.get("dialog"), step=state.get("step"),
+                     length=len(msg.text), at=ctx.now)
 
 
 def route(ctx: Context, value: str) -> list[Outgoing]:

@@ -6,6 +6,8 @@ Alembic migrations run automatically on first use.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +49,41 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _begin_immediate(conn: Any) -> None:
-    """Take SQLite's write lock at the start of a transaction: a transaction that read first
-    and writes later could otherwise fail at once with "database is locked" (the busy timeout
-    does not apply to upgrading a read snapshot), instead of waiting its turn."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+class _Turns:
+    """SQLite writes one transaction at a time. Threads of this process take turns here (a
+    queue) before ``BEGIN IMMEDIATE`` instead of SQLite's growing busy-wait sleeps, which let
+    a busy thread starve another (the outbox sender behind the chats). Other processes still
+    wait on SQLite's busy timeout."""
+
+    def __init__(self, timeout_s: float = 10.0) -> None:
+        self.lock = threading.Lock()
+        self.timeout_s = timeout_s
+
+    def begin(self, conn: Any) -> None:
+        if not self.lock.acquire(timeout=self.timeout_s):
+            raise sqlite3.OperationalError("database is locked (waited for this process)")
+        conn.info["turn"] = True
+        try:
+            # Take SQLite's write lock now: a transaction that read first and writes later
+            # could otherwise fail at once with "database is locked" (the busy timeout does
+            # not apply to upgrading a read snapshot).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(conn)
+            raise
+
+    def end(self, conn: Any) -> None:
+        if conn.invalidated:  # its record's "invalidate" event has ended the turn
+            return
+        self.release(conn.info)
+
+    def release(self, info: dict[str, Any]) -> None:
+        if info.pop("turn", False):
+            self.lock.release()
+
+    def on_checkin(self, _dbapi_conn: Any, record: Any, *_exc: Any) -> None:
+        """Safety net: a connection returned to the pool or invalidated ends its turn."""
+        self.release(record.info)
 
 
 def make_engine(url: str) -> Engine:
@@ -63,7 +95,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
                                hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate)
+        turns = _Turns()
+        event.listen(engine, "begin", turns.begin)
+        event.listen(engine, "commit", turns.end)
+        event.listen(engine, "rollback", turns.end)
+        event.listen(engine.pool, "checkin", turns.on_checkin)
+        event.listen(engine.pool, "invalidate", turns.on_checkin)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)  # no data in logs
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
 from storage.db import make_engine, migrate
-from storage.models import Area, Conversation, Identity, User
+from storage.models import Area, Conversation, Identity, MessageLog, User
 from storage.seed import seed_areas
 
 
@@ -40,12 +40,33 @@ class Store:
                 raise
 
 
+# Built once: these run on every message (constructing them costs more than running them).
+_USER_BY_ACCOUNT = select(User).join(Identity).where(
+    col(Identity.channel) == bindparam("channel"),
+    col(Identity.external_id) == bindparam("external_id"))
+_CONVERSATION = select(Conversation).where(
+    col(Conversation.channel) == bindparam("channel"),
+    col(Conversation.chat_id) == bindparam("chat_id"),
+    col(Conversation.external_user_id) == bindparam("user_id"))
+_SAVE_CONVERSATION = (
+    update(Conversation.__table__)  # type: ignore[attr-defined]
+    .where(Conversation.__table__.c.id == bindparam("conv_id"),  # type: ignore[attr-defined]
+           Conversation.__table__.c.version == bindparam("seen"))  # type: ignore[attr-defined]
+    .values(dialog=bindparam("dialog"), buttons=bindparam("buttons"),
+            updated_at=bindparam("updated_at"), version=bindparam("next")))
+
+_LOG = insert(MessageLog.__table__)  # type: ignore[attr-defined]
+
+
+def log_exchange(session: Session, **fields: object) -> None:
+    """One row per incoming message: what happened, never what was said."""
+    session.connection().execute(_LOG, fields)
+
+
 def user_for(session: Session, key: ConversationKey, language: str) -> User:
     """The user behind a platform account; a new account is a new citizen."""
-    found = session.exec(
-        select(User).join(Identity).where(
-            Identity.channel == key.channel, Identity.external_id == key.user_id)
-    ).first()
+    found = session.exec(_USER_BY_ACCOUNT, params={
+        "channel": key.channel, "external_id": key.user_id}).first()
     if found is not None:
         return found
     user = User(role=Role.CITIZEN, language=language)
@@ -60,9 +81,8 @@ def user_for(session: Session, key: ConversationKey, language: str) -> User:
 def conversation_for(session: Session, key: ConversationKey) -> Conversation:
     """The chat's state, detached from the session: it is written back only by
     ``save_conversation``, with its version checked."""
-    found = session.exec(select(Conversation).where(
-        Conversation.channel == key.channel, Conversation.chat_id == key.chat_id,
-        Conversation.external_user_id == key.user_id)).first()
+    found = session.exec(_CONVERSATION, params={
+        "channel": key.channel, "chat_id": key.chat_id, "user_id": key.user_id}).first()
     if found is None:
         found = Conversation(channel=key.channel, chat_id=key.chat_id,
                              external_user_id=key.user_id)
@@ -95,12 +115,9 @@ class StorageUnavailable(Exception):
 def save_conversation(session: Session, conv: Conversation) -> None:
     """Write the chat's state back if it is still at the version that was read (optimistic
     concurrency): the dialog state and the step's effects commit together or not at all."""
-    result = session.execute(
-        update(Conversation)
-        .where(col(Conversation.id) == conv.id, col(Conversation.version) == conv.version)
-        .values(dialog=conv.dialog, buttons=conv.buttons, updated_at=conv.updated_at,
-                version=conv.version + 1)
-        .execution_options(synchronize_session=False))
-    if getattr(result, "rowcount", 1) != 1:
+    result = session.connection().execute(_SAVE_CONVERSATION, {
+        "conv_id": conv.id, "seen": conv.version, "dialog": conv.dialog,
+        "buttons": conv.buttons, "updated_at": conv.updated_at, "next": conv.version + 1})
+    if result.rowcount != 1:
         raise ConcurrentUpdate(str(conv.id))
     conv.version += 1

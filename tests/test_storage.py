@@ -92,3 +92,23 @@ def test_sqlite_runs_in_wal_mode(db_url: str) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+def test_sqlite_turns_survive_errors_and_invalidated_connections(db_url: str) -> None:
+    """The in-process write turn is always given back (else every later write would wait)."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(db_url)
+    broken = engine.connect()
+    broken.execute(text("SELECT 1"))
+    broken.invalidate()
+    broken.close()
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT * FROM no_such_table"))
+    except Exception as err:
+        assert "no_such_table" in str(err)
+    with engine.begin() as conn:  # would wait 10 s and fail if a turn had leaked
+        assert conn.execute(text("SELECT 1")).scalar() == 1
