@@ -42,7 +42,8 @@ def inbox(ctx: Context) -> list[Outgoing]:
     a dialog (they wait until it ends)."""
     if ctx.key.channel not in LOCAL_CHANNELS or ctx.dialog_state is not None:
         return []
-    rows = take_local(ctx.session, ctx.key.channel, ctx.key.chat_id, ctx.now)
+    assert ctx.user.id is not None
+    rows = take_local(ctx.session, ctx.user.id, ctx.now)
     return [Outgoing(r.payload.get("text", ""),
                      tuple(Button(label, data) for label, data in r.payload.get("buttons", [])))
             for r in rows]

@@ -16,11 +16,13 @@ def identities_of(session: Session, user_id: int) -> list[Identity]:
     return list(session.exec(select(Identity).where(Identity.user_id == user_id)).all())
 
 
-def take_local(session: Session, channel: str, chat_id: str, now: datetime,
+def take_local(session: Session, user_id: int, now: datetime,
                limit: int = 10) -> list[OutboxMessage]:
-    """Due notices of one local chat, oldest first, marked sent in this transaction."""
+    """Due notices for a user on any local channel (whichever they use next), oldest first,
+    marked sent in this transaction."""
     query = (select(OutboxMessage)
-             .where(OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id,
+             .where(col(OutboxMessage.channel).in_(LOCAL_CHANNELS),
+                    OutboxMessage.user_id == user_id,
                     OutboxMessage.status == OutboxStatus.PENDING,
                     col(OutboxMessage.not_before) <= now)
              .order_by(col(OutboxMessage.priority), col(OutboxMessage.id)).limit(limit))
