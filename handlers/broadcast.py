@@ -15,9 +15,9 @@ from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr, fmt_date, fmt_number, t
 from bot.messages import Lang, Outgoing
 from bot.router import Command
-from handlers.notify import payloads_for
+from handlers.notify import address, payloads_for
 from handlers.overview import OFFICIALS, scope
-from scheduler.planner import PRIORITY, address
+from scheduler.planner import PRIORITY
 from scheduler.timetable import configured, quiet_until
 from storage import progress
 from storage.delivery import enqueue, release

@@ -24,17 +24,26 @@ def payloads_for(channel: str, reply: Outgoing, lang: Lang) -> list[Payload]:
              "buttons": [[b.label, b.data] for b in reply.buttons]}]
 
 
+PREFERENCE = ("telegram", "zalo", *LOCAL_CHANNELS)  # one account per person
+
+
+def address(accounts: list[tuple[str, str]]) -> tuple[str, str]:
+    """The account a push goes to: a push channel first, else a local one."""
+    rank = {channel: i for i, channel in enumerate(PREFERENCE)}
+    return min(accounts, key=lambda a: rank.get(a[0], len(rank)))
+
+
 def notify(session: Session, user: User, reply: Outgoing, now: datetime,
-           dedup_key: str | None = None, priority: int = 1) -> int:
-    """Queue ``reply`` for every account of ``user``; returns how many accounts."""
+           dedup_key: str | None = None, priority: int = 1) -> bool:
+    """Queue ``reply`` for the user's preferred account; False if they have none."""
     assert user.id is not None
-    accounts = identities_of(session, user.id)
-    for ident in accounts:
-        key = f"{dedup_key}:{ident.channel}:{ident.external_id}" if dedup_key else None
-        enqueue(session, ident.channel, ident.external_id,
-                payloads_for(ident.channel, reply, Lang(user.language)), now=now,
-                user_id=user.id, priority=priority, dedup_key=key)
-    return len(accounts)
+    accounts = [(i.channel, i.external_id) for i in identities_of(session, user.id)]
+    if not accounts:
+        return False
+    channel, chat_id = address(accounts)
+    enqueue(session, channel, chat_id, payloads_for(channel, reply, Lang(user.language)),
+            now=now, user_id=user.id, priority=priority, dedup_key=dedup_key)
+    return True
 
 
 def inbox(ctx: Context) -> list[Outgoing]:

@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.messages import Lang, Role
-from handlers.notify import payloads_for
+from handlers.notify import address, payloads_for
 from scheduler import nudges
 from scheduler.due import Due, Person, Place, Status, World, compute, mark_planned
 from scheduler.timetable import Calendar, period_of, shift
@@ -32,7 +32,6 @@ from storage.models import User
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")
-PREFERENCE = ("telegram", "zalo", "terminal", "memory")  # one account per person and nudge
 PRIORITY = 2  # reminders and broadcasts go after replies (0) and notifications (1)
 
 
@@ -70,12 +69,6 @@ def plan(session: Session, cal: Calendar, now: datetime, write: bool = True) -> 
             if due.status is Status.SEND:
                 _enqueue(session, cal, result, due)
     return result
-
-
-def address(accounts: list[tuple[str, str]]) -> tuple[str, str]:
-    """The account a nudge goes to: a push channel first, else a local one."""
-    rank = {channel: i for i, channel in enumerate(PREFERENCE)}
-    return min(accounts, key=lambda a: rank.get(a[0], len(rank)))
 
 
 def _enqueue(session: Session, cal: Calendar, result: Plan, due: Due) -> None:
