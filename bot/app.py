@@ -19,10 +19,9 @@ from storage.repo import (
     ConcurrentUpdate,
     StorageUnavailable,
     Store,
-    conversation_for,
+    load_chat,
     log_exchange,
     save_conversation,
-    user_for,
 )
 
 log = logging.getLogger("giamngheo.app")
@@ -71,9 +70,9 @@ class App:
 
     def _once(self, msg: Incoming, lang: Lang) -> list[Outgoing]:
         with self.store.session() as session:
-            user = user_for(session, msg.key, lang.value)
-            ctx = Context(session, user, conversation_for(session, msg.key), msg.key,
-                          self.clock(), self.registry, msg.sent_at)
+            user, conv = load_chat(session, msg.key, lang.value)
+            ctx = Context(session, user, conv, msg.key, self.clock(), self.registry,
+                          msg.sent_at)
             notices = self.registry.inbox(ctx) if self.registry.inbox else []
             replies = notices + self._dispatch(ctx, msg)
             self._remember(ctx, msg, replies)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Engine, and_, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
@@ -48,6 +48,14 @@ _CONVERSATION = select(Conversation).where(
     col(Conversation.channel) == bindparam("channel"),
     col(Conversation.chat_id) == bindparam("chat_id"),
     col(Conversation.external_user_id) == bindparam("user_id"))
+_CHAT = (  # the user and this chat's state in one round trip
+    select(User, Conversation).select_from(Identity)
+    .join(User, col(User.id) == col(Identity.user_id))
+    .outerjoin(Conversation, and_(col(Conversation.channel) == col(Identity.channel),
+                                  col(Conversation.external_user_id) == col(Identity.external_id),
+                                  col(Conversation.chat_id) == bindparam("chat_id")))
+    .where(col(Identity.channel) == bindparam("channel"),
+           col(Identity.external_id) == bindparam("external_id")))
 _SAVE_CONVERSATION = (
     update(Conversation.__table__)  # type: ignore[attr-defined]
     .where(Conversation.__table__.c.id == bindparam("conv_id"),  # type: ignore[attr-defined]
@@ -76,6 +84,18 @@ def user_for(session: Session, key: ConversationKey, language: str) -> User:
     session.add(Identity(channel=key.channel, external_id=key.user_id, user_id=user.id))
     session.flush()
     return user
+
+
+def load_chat(session: Session, key: ConversationKey, language: str
+              ) -> tuple[User, Conversation]:
+    """``user_for`` and ``conversation_for`` together: one query on the usual path."""
+    row = session.exec(_CHAT, params={
+        "channel": key.channel, "external_id": key.user_id, "chat_id": key.chat_id}).first()
+    if row is None or row[1] is None:
+        return user_for(session, key, language), conversation_for(session, key)
+    user, conv = row
+    session.expunge(conv)
+    return user, conv
 
 
 def conversation_for(session: Session, key: ConversationKey) -> Conversation:

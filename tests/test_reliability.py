@@ -83,6 +83,6 @@ def test_storage_outage_is_reported_not_hidden(store: Store, clock, monkeypatch)
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
 
-    monkeypatch.setattr("bot.app.user_for", down)
+    monkeypatch.setattr("bot.app.load_chat", down)
     with pytest.raises(StorageUnavailable):
         app.handle(Incoming(ConversationKey("telegram", "9", "9"), text="/start"))
