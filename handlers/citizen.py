@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.context import Context
 from bot.messages import Button, Outgoing
 from bot.router import Command
-from bot.text import parse_id
+from bot.text import fold, parse_id
 from knowledge.search import Answer, Entry, KnowledgeBase
 from storage.models import CitizenQuestion, QuestionStatus
 
@@ -30,8 +34,18 @@ def cite(ctx: Context, section: str, title: str, text: str, agency: str | None) 
     return f"{title}\n{text}\n\n{source}{lead}"
 
 
+@cache
+def smalltalk() -> dict[str, str]:
+    path = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "smalltalk.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {phrase: kind for kind, phrases in data.items() for phrase in phrases}
+
+
 def answer(ctx: Context, question: str) -> list[Outgoing]:
     """Free text outside a dialog: the best entry, or an honest "not sure" with choices."""
+    kind = smalltalk().get(" ".join(re.sub(r"[^\w\s]", " ", fold(question)).split()))
+    if kind is not None:
+        return [Outgoing(ctx.t(f"ask.{kind}"), ctx.registry.menu(ctx.role, ctx.t))]
     result = kb().search(question, k=3)
     topics = Button(ctx.t("ask.topics"), "cmd:chude")
     if result.confident and result.answers:

@@ -22,6 +22,13 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     if args.strip():  # /start CODE: an invite (also a Telegram deep link)
         return onboarding.join(ctx, args.strip().split()[0])
     greeting = ctx.t(f"start.greeting.{ctx.role.value}", area=area_label(ctx))
+    state = ctx.dialog_state
+    if state is not None and state.get("dialog") in ctx.registry.dialogs:
+        from bot.app import ask_resume  # a paused dialog is never left silently in the way
+
+        starter = next((c.name for c in ctx.registry.commands
+                        if c.dialog == state["dialog"]), None)
+        return [Outgoing(greeting), *ask_resume(ctx, state, starter)]
     return [Outgoing(greeting + "\n\n" + ctx.t("start.menu_hint"), menu(ctx))]
 
 

@@ -101,3 +101,19 @@ async def test_out_of_area_officer_cannot_answer(make_bot, app) -> None:
     assert "Không có câu hỏi" in replies[0].text  # no area: goes to the province
     replies = await make_bot("admin-demo").say("/cauhoi")
     assert "zzzz xyz" in replies[0].text
+
+
+async def test_greetings_and_thanks_are_not_questions(make_bot) -> None:
+    bot = make_bot("cit-4")
+    assert (await bot.say("Xin chào!"))[0].text.startswith("Xin chào! Bạn cứ gõ câu hỏi")
+    assert (await bot.say("cam on nhe"))[0].text.startswith("Mình chưa chắc")  # not exact
+    assert (await bot.say("Cảm ơn"))[0].text.startswith("Không có gì")
+
+
+async def test_start_reminds_of_a_paused_dialog(make_bot) -> None:
+    bot = make_bot("cit-5")
+    await bot.say("/tudanhgia")
+    replies = await bot.say("/start")
+    assert replies[0].text.startswith("Xin chào!") and "đang làm dở" in replies[1].text
+    replies = await bot.press("Hủy")
+    assert "Đã hủy" in replies[0].text

@@ -41,7 +41,7 @@ REFUSED = {  # what users read; also proves the catalog holds the keys
     "dialog.stale_button": "Lựa chọn này đã hết hiệu lực. Bạn có thể chọn lại từ danh mục bên "
                            "dưới.",
     "dialog.choose_button": "Bạn vui lòng chọn một trong các lựa chọn bên dưới (bấm nút hoặc gõ "
-                            "số thứ tự).",
+                            "số thứ tự), hoặc gõ /huy để dừng việc đang làm.",
     "invite.used": "Mã mời này đã được dùng. Mỗi mã chỉ dùng được một lần.",
     "invite.expired": "Mã mời đã hết hạn. Bạn xin mã mới từ cán bộ xã nhé.",
     "invite.unknown": "Mã mời không đúng. Bạn kiểm tra lại mã, hoặc xin mã mới từ cán bộ xã.",
