@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, or_, update
+from sqlalchemy import Engine, bindparam, case, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
@@ -95,18 +95,30 @@ def enqueue(session: Session, channel: str, chat_id: str, payloads: Sequence[Pay
     """Write pushes before they are sent, in order (due at ``not_before``, default now).
     A known ``dedup_key`` adds nothing."""
     ids: list[int] = []
+    stmt = _ENQUEUE[session.get_bind().dialect.name == "postgresql"]
+    conn = session.connection()
     for i, payload in enumerate(payloads):
         key = None if dedup_key is None else dedup_key if i == 0 else f"{dedup_key}#{i}"
-        stmt = _insert(session)(OutboxMessage).values(
-            channel=channel, chat_id=chat_id, user_id=user_id, priority=priority,
-            payload=payload, dedup_key=key, status=OutboxStatus.PENDING, attempts=0,
-            not_before=not_before or now, created_at=now,
-        ).on_conflict_do_nothing().returning(col(OutboxMessage.id))
-        row = session.exec(stmt).first()
+        row = conn.execute(stmt, {
+            "channel": channel, "chat_id": chat_id, "user_id": user_id, "priority": priority,
+            "payload": payload, "dedup_key": key, "status": OutboxStatus.PENDING.value,
+            "attempts": 0, "not_before": not_before or now, "created_at": now}).first()
         if row is None:  # planned before
             return ids
         ids.append(int(row[0]))
     return ids
+
+
+def _enqueue_statement(insert: Any) -> Any:
+    """Built once per dialect: this runs for every reply and every push."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    names = ("channel", "chat_id", "user_id", "priority", "payload", "dedup_key", "status",
+             "attempts", "not_before", "created_at")
+    return (insert(table).values({n: bindparam(n) for n in names})
+            .on_conflict_do_nothing().returning(table.c.id))
+
+
+_ENQUEUE = {False: _enqueue_statement(sqlite_insert), True: _enqueue_statement(pg_insert)}
 
 
 def _claimable(channel: str, now: datetime, max_priority: int | None) -> Any:
