@@ -23,9 +23,11 @@ from aiohttp import web
 from bot.app import App
 from bot.channels.common import command_menu
 from bot.channels.pipeline import Pipeline, Platform, RawUpdate, utc_now
+from bot.i18n import parse_lang, t
 from bot.messages import Lang, Role
 from scheduler.limits import Limits
 from scheduler.outbox import Sender
+from storage.models import OutboxMessage
 
 log = logging.getLogger("giamngheo.channels")
 
@@ -44,6 +46,7 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self._poller: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
+        self._told_busy: set[str] = set()  # chats told "busy" during the current outage
 
     async def start(self, webhook: str | None = None, listen: str = "127.0.0.1:8080",
                     secret: str | None = None) -> None:
@@ -118,11 +121,30 @@ class Runtime:
         while True:
             try:
                 await self.pipeline.ingest(batch)
+                self._told_busy.clear()
                 return
             except Exception as exc:
                 failures += 1
                 log.warning("storing updates failed (%s); retrying", type(exc).__name__)
+                await self._tell_busy(batch)
                 await asyncio.sleep(min(30.0, 0.25 * 2 ** failures))
+
+    async def _tell_busy(self, updates: list[RawUpdate]) -> None:
+        """The database is away: tell each chat once, straight to the platform (the outbox
+        is in the database too). The updates themselves are kept and processed later."""
+        for update in updates:
+            msg = self.platform.incoming(update)
+            if msg is None or msg.key.chat_id in self._told_busy:
+                continue
+            self._told_busy.add(msg.key.chat_id)
+            notice = OutboxMessage(channel=self.platform.channel, chat_id=msg.key.chat_id,
+                                   payload={"kind": "text", "keyboard": None,
+                                            "text": t(parse_lang(msg.language_hint),
+                                                      "error.busy_later")})
+            try:
+                await self.platform.send(notice)
+            except Exception as exc:  # the outage notice is a courtesy, not a record
+                log.warning("telling a chat the bot is busy failed: %s", type(exc).__name__)
 
     async def _serve_webhook(self, path: str, listen: str, secret: str) -> None:
         host, _, port = listen.rpartition(":")
@@ -150,8 +172,10 @@ class Runtime:
                 return web.Response(status=200)  # nothing for the bot; do not redeliver
             try:
                 await self.pipeline.ingest([update])
+                self._told_busy.clear()
             except Exception as exc:
                 log.warning("storing a webhook update failed: %s", type(exc).__name__)
+                await self._tell_busy([update])
                 return web.Response(status=503)  # the platform delivers it again
             return web.Response(status=200)
 
