@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
 
@@ -15,6 +15,7 @@ from bot.i18n import fmt_number, parse_lang, t
 from bot.messages import Button, Incoming, Lang, Outgoing
 from bot.router import Registry, resolve
 from bot.text import MAX_INPUT, clean_input
+from storage.models import utcnow
 from storage.repo import (
     ConcurrentUpdate,
     StorageUnavailable,
@@ -28,13 +29,9 @@ log = logging.getLogger("giamngheo.app")
 Clock = Callable[[], datetime]
 
 
-def utc_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 class App:
     def __init__(self, store: Store, registry: Registry | None = None,
-                 clock: Clock = utc_clock, default_lang: Lang = Lang.VI,
+                 clock: Clock = utcnow, default_lang: Lang = Lang.VI,
                  flood: FloodGate | None = None) -> None:
         if registry is None:
             from handlers import build_registry
@@ -173,8 +170,7 @@ def resume(ctx: Context, what: str) -> list[Outgoing]:
 def continue_dialog(ctx: Context, state: dict[str, object], value: str) -> list[Outgoing]:
     dialog = ctx.registry.dialogs[str(state["dialog"])]
     if engine.expired(state, ctx.now, ctx.registry.dialog_timeout):
-        starter = next((c.name for c in ctx.registry.commands if c.dialog == dialog.name), None)
-        return ask_resume(ctx, state, starter)
+        return ask_resume(ctx, state, ctx.registry.starter(dialog.name))
     result = engine.advance(dialog, dict(state), value, ctx.now, ctx.t)
     if result.state != state:
         ctx.set_dialog(result.state)

@@ -142,20 +142,20 @@ def remind(
     """Plan the reminders due now (what the scheduler does every minute)."""
     from datetime import UTC, datetime
 
-    from bot.app import utc_clock
     from bot.bootstrap import build_app
     from bot.i18n import fmt_date, t
     from bot.messages import Lang
     from scheduler.planner import dry_run as explain
     from scheduler.planner import tick
     from scheduler.timetable import configured
+    from storage.models import utcnow
 
     cal = configured()
     if at is not None and not dry_run:
         typer.echo("--at needs --dry-run (reminders are only planned for now)", err=True)
         raise typer.Exit(2)
     try:
-        moment = datetime.fromisoformat(at) if at else utc_clock()
+        moment = datetime.fromisoformat(at) if at else utcnow()
     except ValueError:
         typer.echo(f"--at: not an ISO date-time: {at!r}", err=True)
         raise typer.Exit(2) from None

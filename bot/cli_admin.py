@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.app import utc_clock
 from bot.messages import Role
-from storage.models import Area
+from storage.models import Area, utcnow
 from storage.people import ROLE_LEVELS, create_invite
 from storage.repo import Store
 
@@ -21,5 +20,5 @@ def issue_invite(store: Store, role: str, area_code: str, days: int) -> tuple[st
             return "", "", f"unknown area code {area_code!r}"
         if area.level not in {level.value for level in ROLE_LEVELS[Role(role)]}:
             return "", "", f"a {role} cannot be bound to a {area.level}"
-        made = create_invite(session, Role(role), area.id, None, utc_clock(), days)
+        made = create_invite(session, Role(role), area.id, None, utcnow(), days)
         return made.code, made.expires_at.date().isoformat(), ""

@@ -46,6 +46,10 @@ class Registry:
         name = name.lower().split("@")[0]
         return next((c for c in self.commands if name in c.names), None)
 
+    def starter(self, dialog: str) -> str | None:
+        """The command that starts ``dialog`` (to start it over), if any."""
+        return next((c.name for c in self.commands if c.dialog == dialog), None)
+
     def menu(self, role: Role, t: Callable[[str], str]) -> tuple[Button, ...]:
         """The role's own work first (commands not open to everyone), then the rest."""
         mine = [c for c in self.commands if c.label and role in c.roles]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from knowledge import normalize
 
@@ -31,3 +34,13 @@ def parse_id(text: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
+
+
+def closest(query: str, named: list[list[Any]], limit: int, cutoff: float) -> list[list[Any]]:
+    """The [id, name] pairs whose names are closest to ``query``, accents and typos forgiven
+    (rapidfuzz WRatio on folded text), best first."""
+    names = {item_id: fold(name) for item_id, name in named}
+    found = process.extract(fold(query), names, scorer=fuzz.WRatio, limit=limit,
+                            score_cutoff=cutoff)
+    shown = dict(named)
+    return [[item_id, shown[item_id]] for _, _, item_id in found]

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from bot.context import Context
 from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr
 from bot.messages import Outgoing, Role
 from bot.router import Command
-from bot.text import fold
+from bot.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_of
 from storage import fieldwork
 from storage.models import Area, HouseholdUpdate
-from storage.repo import area_path
+from storage.repo import designations
 
 NAME = "hogiadinh"
 NEW = "new"
@@ -28,13 +26,9 @@ EVENTS = ("newly_poor", "relapsed", "escaped", "newly_near_poor", "moved", "memb
 COLLABORATORS = frozenset({Role.COLLABORATOR})
 
 
-def matches(answers: Answers, limit: int = 5) -> list[tuple[int, str]]:
+def matches(answers: Answers, limit: int = 5) -> list[list[Any]]:
     """Households of the village whose head's name is close to what was typed."""
-    names = {hid: fold(name) for hid, name in answers.get("_households", [])}
-    found = process.extract(fold(answers.get("name", "")), names, scorer=fuzz.WRatio,
-                            limit=limit, score_cutoff=75)
-    shown = dict(answers.get("_households", []))
-    return [(hid, shown[hid]) for _, _, hid in found]
+    return closest(answers.get("name", ""), answers.get("_households", []), limit, 75)
 
 
 def _match_choices(answers: Answers) -> tuple[Choice, ...]:
@@ -131,12 +125,8 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
                                                                              village.id)]
     known = {"_village": village.id, "_village_name": village.name, "_households": households,
              "area": area_type(ctx, village),
-             "_designations": sorted({d for a in _path(ctx, village) for d in a.designations})}
+             "_designations": designations(ctx.session, village.id)}
     return ctx.start_dialog(NAME, known)
-
-
-def _path(ctx: Context, village: Area) -> list[Area]:
-    return area_path(ctx.session, village.id)
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:

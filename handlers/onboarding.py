@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from bot.context import Context
 from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr, fmt_date
 from bot.messages import Outgoing, Role
 from bot.router import Command
-from bot.text import fold
+from bot.text import closest
 from storage.models import Area
 from storage.people import InviteResult, create_invite, invitable_areas, redeem_invite
 from storage.repo import area_path
@@ -43,11 +41,7 @@ def _areas(answers: Answers) -> list[list[Any]]:
 def _area_choices(answers: Answers) -> tuple[Choice, ...]:
     areas = _areas(answers)
     if len(areas) > MANY:
-        names = {aid: fold(name) for aid, name in areas}
-        found = process.extract(fold(answers.get("query", "")), names, scorer=fuzz.WRatio,
-                                limit=8, score_cutoff=60)
-        shown = dict(areas)
-        areas = [[aid, shown[aid]] for _, _, aid in found]
+        areas = closest(answers.get("query", ""), areas, 8, 60)
     return tuple(Choice(str(aid), name, literal=True) for aid, name in areas)
 
 

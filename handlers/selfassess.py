@@ -11,7 +11,7 @@ from bot.messages import Outgoing
 from bot.router import Command
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from storage.models import SavedAssessment
-from storage.repo import area_path
+from storage.repo import designations
 
 NAME = "tudanhgia"
 
@@ -34,14 +34,10 @@ def build() -> Dialog:
                   declined="assess.not_saved")
 
 
-def designations(ctx: Context) -> list[str]:
-    return sorted({d for area in area_path(ctx.session, ctx.user.area_id)
-                   for d in area.designations})
-
-
 def start(ctx: Context, args: str) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
-    return [intro, *ctx.start_dialog(NAME, {"_designations": designations(ctx)})]
+    known = {"_designations": designations(ctx.session, ctx.user.area_id)}
+    return [intro, *ctx.start_dialog(NAME, known)]
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:

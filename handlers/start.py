@@ -26,8 +26,7 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     if state is not None and state.get("dialog") in ctx.registry.dialogs:
         from bot.app import ask_resume  # a paused dialog is never left silently in the way
 
-        starter = next((c.name for c in ctx.registry.commands
-                        if c.dialog == state["dialog"]), None)
+        starter = ctx.registry.starter(str(state["dialog"]))
         return [Outgoing(greeting), *ask_resume(ctx, state, starter)]
     return [Outgoing(greeting + "\n\n" + ctx.t("start.menu_hint"), menu(ctx))]
 

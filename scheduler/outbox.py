@@ -17,13 +17,13 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from scheduler.limits import Limits, Monotonic, Pacer, Sleep
 from scheduler.transport import Blocked, Rejected, RetryAfter, Transient, Transport
 from storage import delivery
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, aware, utcnow
 from storage.repo import Store
 
 __all__ = ["Blocked", "Rejected", "RetryAfter", "Sender", "Transient", "Transport"]
@@ -31,13 +31,9 @@ log = logging.getLogger("giamngheo.outbox")
 T = TypeVar("T")
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Sender:
     def __init__(self, store: Store, transport: Transport, limits: Limits | None = None, *,
-                 name: str | None = None, clock: Callable[[], datetime] = utc_now,
+                 name: str | None = None, clock: Callable[[], datetime] = utcnow,
                  monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self.store, self.transport = store, transport
         self.channel = transport.channel
@@ -147,7 +143,7 @@ class Sender:
             return
         now = self.clock()
         pause = await self._db(lambda s: delivery.paused_until(s, self.channel))
-        self.pause = _aware(pause) if pause else None
+        self.pause = aware(pause) if pause else None
         if self._paused():
             return
         top = 0 if reply and room < self.limits.batch // 2 else await self._top_priority(now)
@@ -175,7 +171,7 @@ class Sender:
         margin = timedelta(seconds=min(5.0, self.limits.lease_s / 4))
         now = self.clock()
         for msg in list(self.queue):
-            if msg.claimed_until is not None and _aware(msg.claimed_until) - margin < now:
+            if msg.claimed_until is not None and aware(msg.claimed_until) - margin < now:
                 self.queue.remove(msg)  # the lease is nearly gone: let it lapse, claim again
                 continue
             if msg.chat_id not in self.busy and self.pacer.chat_free(msg.chat_id):
@@ -281,10 +277,6 @@ class Sender:
     def _in_session(self, work: Callable[[Any], T]) -> T:
         with self.store.session() as session:
             return work(session)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def _wait(event: asyncio.Event, timeout: float) -> None:

@@ -21,14 +21,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scheduler.planner import tick
 from scheduler.timetable import Calendar
 from storage.leader import Leader
+from storage.models import utcnow
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")
 JOB_ID = "plan-reminders"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def lead_tick(leader: Leader, store: Store, cal: Calendar,
@@ -40,7 +37,7 @@ def lead_tick(leader: Leader, store: Store, cal: Calendar,
 
 
 def add_tick(scheduler: BaseScheduler, store: Store, cal: Calendar, interval_s: int = 60,
-             clock: Callable[[], datetime] = _utc_now, leader: Leader | None = None) -> None:
+             clock: Callable[[], datetime] = utcnow, leader: Leader | None = None) -> None:
     """One interval job that plans what is due.
 
     - ``coalesce=True``: ticks missed while the process was paused, suspended or busy run

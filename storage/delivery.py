@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,7 @@ from storage.models import (
     OutboxStatus,
     UpdateStatus,
     User,
+    aware,
 )
 
 Payload = dict[str, Any]
@@ -219,7 +220,7 @@ def pause_channel(session: Session, channel: str, until: datetime) -> None:
 def paused_until(session: Session, channel: str) -> datetime | None:
     found = session.exec(select(ChannelPause.paused_until).where(
         ChannelPause.channel == channel)).first()
-    return None if found is None else _aware(found)
+    return None if found is None else aware(found)
 
 
 # Link codes ------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def redeem_link_code(session: Session, code: str, user: User,
     found = session.get(LinkCode, code.strip().upper())
     if found is None or found.used_at is not None:
         return LinkResult.UNKNOWN, user
-    if _aware(found.expires_at) < now:
+    if aware(found.expires_at) < now:
         return LinkResult.EXPIRED, user
     other = session.get(User, found.user_id)
     if other is None:
@@ -273,10 +274,6 @@ def redeem_link_code(session: Session, code: str, user: User,
 def _standing(user: User) -> tuple[str, int | None] | None:
     return None if user.role == "citizen" and user.area_id is None else (user.role,
                                                                          user.area_id)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def merge_users(session: Session, keep: User, drop: User) -> None:

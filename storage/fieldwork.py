@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot.i18n import TZ
 from storage.models import Household, HouseholdUpdate, Report, ReportVersion
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
 
 

@@ -11,7 +11,13 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
+    """The one wall clock of the project (UTC, aware); tests inject their own clocks."""
     return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """A time read back without an offset (SQLite stores none) is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class AreaLevel(StrEnum):

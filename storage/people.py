@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from bot.messages import Role
-from storage.models import Area, AreaLevel, Invite, User
+from storage.models import Area, AreaLevel, Invite, User, aware
 
 INVITE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 INVITE_LENGTH = 8
@@ -79,7 +79,7 @@ def redeem_invite(session: Session, code: str, user: User, now: datetime) -> Inv
         return InviteResult.UNKNOWN
     if invite.used_at is not None:
         return InviteResult.USED
-    if _aware(invite.expires_at) < now:
+    if aware(invite.expires_at) < now:
         return InviteResult.EXPIRED
     if user.role != Role.CITIZEN and user.role != invite.role:
         return InviteResult.HAS_ROLE
@@ -87,7 +87,3 @@ def redeem_invite(session: Session, code: str, user: User, now: datetime) -> Inv
     invite.used_at, invite.used_by = now, user.id
     session.add_all([user, invite])
     return InviteResult.JOINED
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -112,6 +112,11 @@ def conversation_for(session: Session, key: ConversationKey) -> Conversation:
     return found
 
 
+def designations(session: Session, area_id: int | None) -> list[str]:
+    """Programme designations of an area and its parents (poor district, coastal commune)."""
+    return sorted({d for area in area_path(session, area_id) for d in area.designations})
+
+
 def area_path(session: Session, area_id: int | None) -> list[Area]:
     """From the area up to the province (2 or 3 levels above a village)."""
     path: list[Area] = []

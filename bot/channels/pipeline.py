@@ -27,6 +27,7 @@ from bot.i18n import parse_lang
 from bot.messages import Incoming, Lang, Outgoing, Role
 from scheduler.outbox import Sender, Transport
 from storage import delivery
+from storage.models import utcnow
 from storage.repo import Store, user_for
 
 log = logging.getLogger("giamngheo.channels")
@@ -106,13 +107,9 @@ class _HandlerFailed(Exception):
 Clock = Callable[[], datetime]
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Pipeline:
     def __init__(self, app: App, platform: Platform, sender: Sender | None = None, *,
-                 media_dir: Path | None = None, clock: Clock = utc_now,
+                 media_dir: Path | None = None, clock: Clock = utcnow,
                  on_queued: Callable[[str], None] | None = None) -> None:
         if not isinstance(app.store, AmbientStore):
             app.store = AmbientStore(app.store.engine)

@@ -22,12 +22,12 @@ from aiohttp import web
 
 from bot.app import App
 from bot.channels.common import command_menu
-from bot.channels.pipeline import Pipeline, Platform, RawUpdate, utc_now
+from bot.channels.pipeline import Pipeline, Platform, RawUpdate
 from bot.i18n import parse_lang, t
 from bot.messages import Lang, Role
 from scheduler.limits import Limits
 from scheduler.outbox import Sender
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger("giamngheo.channels")
 
@@ -35,7 +35,7 @@ log = logging.getLogger("giamngheo.channels")
 class Runtime:
     def __init__(self, app: App, platform: Platform, limits: Limits | None = None, *,
                  media_dir: Path | None = None, poll_timeout: int = 30,
-                 clock: Callable[[], datetime] = utc_now,
+                 clock: Callable[[], datetime] = utcnow,
                  on_queued: Callable[[str], None] | None = None) -> None:
         self.platform, self.poll_timeout = platform, poll_timeout
         self.pipeline = Pipeline(app, platform, media_dir=media_dir, clock=clock,
