@@ -123,7 +123,7 @@ def run(
 
 @cli.command("scheduler")
 def run_scheduler() -> None:
-    """Plan reminders every minute, in the foreground (run one such process)."""
+    """Plan reminders every minute, in the foreground (with several, only the leader ticks)."""
     from bot.bootstrap import build_app
     from bot.settings import get_settings
     from scheduler.runner import run_forever
