@@ -66,14 +66,18 @@ class App:
         return [Outgoing(t(lang, "error.busy"))]
 
     def _once(self, msg: Incoming, lang: Lang) -> list[Outgoing]:
-        with self.store.session() as session:
-            user, conv = load_chat(session, msg.key, lang.value)
-            ctx = Context(session, user, conv, msg.key, self.clock(), self.registry,
+        with self.store.begin() as conn:
+            account, conv = load_chat(conn, msg.key, lang.value)
+            ctx = Context(conn, account, conv, msg.key, self.clock(), self.registry,
                           msg.sent_at)
-            notices = self.registry.inbox(ctx) if self.registry.inbox else []
-            replies = notices + self._dispatch(ctx, msg)
+            try:
+                notices = self.registry.inbox(ctx) if self.registry.inbox else []
+                replies = notices + self._dispatch(ctx, msg)
+                ctx.finish()
+            finally:
+                ctx.close()
             self._remember(ctx, msg, replies)
-            save_conversation(session, ctx.conv)
+            save_conversation(conn, ctx.conv)
             return replies
 
     def _dispatch(self, ctx: Context, msg: Incoming) -> list[Outgoing]:
@@ -96,7 +100,7 @@ class App:
         kind = "button" if msg.callback else "command" if msg.text.startswith("/") else "text"
         known = self.registry.command(msg.text[1:].split()[0]) if kind == "command" and \
             msg.text[1:].split() else None
-        log_exchange(ctx.session, channel=msg.key.channel, user_id=ctx.user.id, direction="in",
+        log_exchange(ctx.conn, channel=msg.key.channel, user_id=ctx.user_id, direction="in",
                      kind=kind, command=known.name if known else None,
                      dialog=state.get("dialog"), step=state.get("step"),
                      length=len(msg.text), at=ctx.now)

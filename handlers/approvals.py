@@ -24,9 +24,9 @@ STATUS_AFTER = {"newly_poor": "poor", "relapsed": "poor", "escaped": "escaped",
 
 
 def pending(ctx: Context) -> list[HouseholdUpdate]:
-    if ctx.user.area_id is None:
+    if ctx.area_id is None:
         return []
-    return fieldwork.pending_updates(ctx.session, subtree_ids(ctx.session, ctx.user.area_id))
+    return fieldwork.pending_updates(ctx.session, subtree_ids(ctx.session, ctx.area_id))
 
 
 def describe(ctx: Context, update: HouseholdUpdate) -> str:
@@ -108,7 +108,7 @@ def apply(ctx: Context, effect: Effect) -> list[Outgoing]:
         return [Outgoing(ctx.t("approve.already"), ctx.registry.menu(ctx.role, ctx.t))]
     if data["decision"] == UpdateDecision.REJECTED and not data["reason"]:
         return [Outgoing(ctx.t("approve.reason_required"))]
-    update.decision, update.decided_by = data["decision"], ctx.user.id
+    update.decision, update.decided_by = data["decision"], ctx.user_id
     update.decided_at, update.reason = ctx.now, data["reason"]
     ctx.session.add(update)
     if update.decision == UpdateDecision.APPROVED:

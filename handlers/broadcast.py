@@ -70,7 +70,7 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     area_id = found.area.id
     assert area_id is not None
     counts = {a: list(progress.audience_counts(ctx.session, area_id, a)) for a in AUDIENCES}
-    known = {"_id": f"{ctx.user.id}-{ctx.now:%Y%m%d%H%M%S}", "_area": area_id,
+    known = {"_id": f"{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}", "_area": area_id,
              "_area_name": found.area.name, "_counts": counts}
     return ctx.start_dialog(NAME, known)
 

@@ -66,8 +66,7 @@ def _short(a: Answer | Entry, limit: int = 48) -> str:
 
 
 def _draft(ctx: Context, question: str) -> CitizenQuestion:
-    assert ctx.user.id is not None
-    draft = CitizenQuestion(user_id=ctx.user.id, area_id=ctx.user.area_id, text=question[:1000],
+    draft = CitizenQuestion(user_id=ctx.user_id, area_id=ctx.area_id, text=question[:1000],
                             status=DRAFT, created_at=ctx.now)
     ctx.session.add(draft)
     ctx.session.flush()
@@ -102,13 +101,13 @@ def handoff(ctx: Context, draft_id: str) -> list[Outgoing]:
     """Pass a question the bot could not answer to the officers of the citizen's area."""
     number = parse_id(draft_id)
     draft = ctx.session.get(CitizenQuestion, number) if number else None
-    if draft is None or draft.user_id != ctx.user.id:
+    if draft is None or draft.user_id != ctx.user_id:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
     if draft.status != DRAFT:
         return [Outgoing(ctx.t("ask.already_passed"))]
-    draft.status, draft.area_id, draft.created_at = QuestionStatus.OPEN, ctx.user.area_id, ctx.now
+    draft.status, draft.area_id, draft.created_at = QuestionStatus.OPEN, ctx.area_id, ctx.now
     ctx.session.add(draft)
-    key = "ask.passed" if ctx.user.area_id else "ask.passed_no_area"
+    key = "ask.passed" if ctx.area_id else "ask.passed_no_area"
     return [Outgoing(ctx.t(key), ctx.registry.menu(ctx.role, ctx.t))]
 
 

@@ -174,7 +174,7 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     found = scope(ctx, " ".join(a for a in args.split() if a.lower() not in FORMATS))
     if isinstance(found, str):
         return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
-    stamp = f"{found.area.code}-{found.period or 'all'}-{ctx.user.id}-{ctx.now:%Y%m%d%H%M%S}"
+    stamp = f"{found.area.code}-{found.period or 'all'}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}"
     done = export(ctx.session, found.area, found.period, fmt, out_dir() / f"baocao-{stamp}.{fmt}",
                   ctx.t)
     summary = ctx.t("officer.export.done", area=found.area.name,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Row
+
 from bot.context import Context
 from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
 from bot.i18n import Tr
@@ -15,10 +17,10 @@ from bot.messages import Outgoing, Role
 from bot.router import Command
 from bot.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
-from handlers.report import village_of
+from handlers.report import village_path
 from storage import fieldwork
-from storage.models import Area, HouseholdUpdate
-from storage.repo import designations
+from storage.models import HouseholdUpdate
+from storage.repo import designations_of
 
 NAME = "hogiadinh"
 NEW = "new"
@@ -110,31 +112,28 @@ def _summary(answers: Answers, tr: Tr, std: Any) -> str:
     return "\n".join(lines)
 
 
-def area_type(ctx: Context, village: Area) -> str:
+def area_type(path: list[Row[Any]]) -> str:
     """Wards (phường) and towns (thị trấn) are urban; communes (xã) are rural."""
-    commune = ctx.session.get(Area, village.parent_id) if village.parent_id else None
-    name = fold(commune.name if commune else "")
+    name = fold(path[1].name if len(path) > 1 else "")
     return "urban" if name.startswith(("phuong", "thi tran")) else "rural"
 
 
 def start(ctx: Context, args: str) -> list[Outgoing]:
-    village = village_of(ctx)
-    if village is None or village.id is None:
+    path = village_path(ctx)
+    if not path:
         return [Outgoing(ctx.t("report.no_village"))]
-    households = [[h.id, h.head_name] for h in fieldwork.village_households(ctx.session,
-                                                                             village.id)]
-    known = {"_village": village.id, "_village_name": village.name, "_households": households,
-             "area": area_type(ctx, village),
-             "_designations": designations(ctx.session, village.id)}
+    village = path[0]
+    known = {"_village": village.id, "_village_name": village.name,
+             "_households": fieldwork.village_households(ctx.conn, village.id),
+             "area": area_type(path), "_designations": designations_of(path)}
     return ctx.start_dialog(NAME, known)
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     data = effect.data
-    assert ctx.user.id is not None
     update = HouseholdUpdate(household_id=data["household_id"], area_id=data["village"],
                              event=data["event"], indicated_status=data["status"],
-                             standard_id=data["standard"], submitted_by=ctx.user.id,
+                             standard_id=data["standard"], submitted_by=ctx.user_id,
                              submitted_at=ctx.moment,
                              data={"name": data["name"], "answers": data["answers"]})
     ctx.session.add(update)

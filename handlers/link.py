@@ -22,8 +22,7 @@ MESSAGES = {
 def link(ctx: Context, args: str) -> list[Outgoing]:
     code = args.strip().split()[0] if args.strip() else ""
     if not code:
-        assert ctx.user.id is not None
-        issued = issue_link_code(ctx.session, ctx.user.id, ctx.now)
+        issued = issue_link_code(ctx.session, ctx.user_id, ctx.now)
         minutes = int(CODE_TTL.total_seconds() // 60)
         return [Outgoing(ctx.t("link.code", code=issued, minutes=minutes))]
     result, user = redeem_link_code(ctx.session, code, ctx.user, ctx.now)

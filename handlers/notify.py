@@ -51,8 +51,6 @@ def inbox(ctx: Context) -> list[Outgoing]:
     a dialog (they wait until it ends)."""
     if ctx.key.channel not in LOCAL_CHANNELS or ctx.dialog_state is not None:
         return []
-    assert ctx.user.id is not None
-    rows = take_local(ctx.session, ctx.user.id, ctx.now)
-    return [Outgoing(r.payload.get("text", ""),
-                     tuple(Button(label, data) for label, data in r.payload.get("buttons", [])))
-            for r in rows]
+    return [Outgoing(p.get("text", ""),
+                     tuple(Button(label, data) for label, data in p.get("buttons", [])))
+            for p in take_local(ctx.conn, ctx.user_id, ctx.now)]

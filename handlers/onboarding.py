@@ -24,13 +24,13 @@ def join(ctx: Context, code: str) -> list[Outgoing]:
     result = redeem_invite(ctx.session, code, ctx.user, ctx.now)
     if result is not InviteResult.JOINED:
         return [Outgoing(ctx.t(f"invite.{result.value}"), ctx.registry.menu(ctx.role, ctx.t))]
-    names = [a.name for a in area_path(ctx.session, ctx.user.area_id)]
+    names = [a.name for a in area_path(ctx.conn, ctx.area_id)]
     welcome = ctx.t("invite.joined", role=ctx.t(f"role.{ctx.role.value}"), area=names[0])
     return [Outgoing(welcome, ctx.registry.menu(ctx.role, ctx.t))]
 
 
 def label(session: Any, area: Area) -> str:
-    names = [a.name for a in area_path(session, area.id)]
+    names = [a.name for a in area_path(session.connection(), area.id)]
     return ", ".join(names[:2])
 
 
@@ -91,7 +91,7 @@ def save_invite(ctx: Context, effect: Effect) -> list[Outgoing]:
     allowed = {a.id for a in invitable_areas(ctx.session, ctx.user, role)}
     if area_id not in allowed:  # re-checked at saving: scope may have changed meanwhile
         return [Outgoing(ctx.t("command.not_allowed"))]
-    made = create_invite(ctx.session, role, area_id, ctx.user.id, ctx.now)
+    made = create_invite(ctx.session, role, area_id, ctx.user_id, ctx.now)
     return [Outgoing(ctx.t("invite.created", code=made.code,
                            until=fmt_date(made.expires_at, ctx.lang)),
                      ctx.registry.menu(ctx.role, ctx.t))]

@@ -43,7 +43,7 @@ class Scope:
 def scope(ctx: Context, args: str) -> Scope | str:
     """The officer's area, or an area of its subtree named by code; a month if given.
     A string is the translation key of a polite refusal."""
-    area = ctx.session.get(Area, ctx.user.area_id) if ctx.user.area_id else None
+    area = ctx.session.get(Area, ctx.area_id) if ctx.area_id else None
     if area is None or area.id is None:
         return "officer.no_area"
     period = None
@@ -189,7 +189,7 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
         return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
     cal = configured()
     ov = gather(ctx.session, found.area, found.period or period_of(cal, ctx.now), cal)
-    name = f"tongquan-{ov.area.code}-{ov.period}-{ctx.user.id}-{ctx.now:%Y%m%d%H%M%S}.png"
+    name = f"tongquan-{ov.area.code}-{ov.period}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}.png"
     chart = draw(ov, ctx.t, out_dir() / name)
     return [Outgoing(text(ov, ctx.t)),
             Outgoing(ctx.t("officer.overview.chart"), ctx.registry.menu(ctx.role, ctx.t),

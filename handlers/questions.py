@@ -22,11 +22,11 @@ OFFICERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 def open_questions(ctx: Context) -> list[CitizenQuestion]:
     """Open questions of my area; province-level staff also get those with no area."""
-    if ctx.user.area_id is None:
+    if ctx.area_id is None:
         return []
     where: ColumnElement[bool] = col(CitizenQuestion.area_id).in_(
-        subtree_ids(ctx.session, ctx.user.area_id))
-    area = ctx.session.get(Area, ctx.user.area_id)
+        subtree_ids(ctx.session, ctx.area_id))
+    area = ctx.session.get(Area, ctx.area_id)
     if area is not None and area.level == AreaLevel.PROVINCE:
         where = or_(where, col(CitizenQuestion.area_id).is_(None))
     query = (select(CitizenQuestion).where(CitizenQuestion.status == QuestionStatus.OPEN, where)
@@ -98,7 +98,7 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
         return [Outgoing(ctx.t("questions.already"), ctx.registry.menu(ctx.role, ctx.t))]
     if q.area_id is not None and not in_scope(ctx.session, ctx.user, q.area_id):
         return [Outgoing(ctx.t("questions.not_found"))]
-    q.status, q.answer, q.answered_by = QuestionStatus.ANSWERED, effect.data["answer"], ctx.user.id
+    q.status, q.answer, q.answered_by = QuestionStatus.ANSWERED, effect.data["answer"], ctx.user_id
     q.answered_at = ctx.now
     ctx.session.add(q)
     citizen = ctx.session.get(User, q.user_id)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Row
+
 from bot.context import Context
 from bot.dialog import Answers, Choice, Dialog, Doubtful, Effect, Invalid, Step
 from bot.i18n import Tr, fmt_date, fmt_number
@@ -14,7 +16,8 @@ from bot.router import Command
 from handlers.report_catalog import Indicator, Project, project, projects
 from handlers.validators import whole_number
 from storage import fieldwork
-from storage.models import Area, AreaLevel
+from storage.models import AreaLevel
+from storage.repo import area_path
 
 NAME = "baocao"
 NO_CHANGE = "nochange"
@@ -140,13 +143,17 @@ def effects(answers: Answers) -> tuple[Effect, ...]:
                                    "correct": answers.get("_correct")}),)
 
 
-def village_of(ctx: Context) -> Area | None:
-    area = ctx.session.get(Area, ctx.user.area_id) if ctx.user.area_id else None
-    return area if area is not None and area.level == AreaLevel.VILLAGE else None
+def village_path(ctx: Context) -> list[Row[Any]]:
+    """The collaborator's village and the areas above it; empty if they have no village."""
+    path = area_path(ctx.conn, ctx.area_id)
+    return path if path and path[0].level == AreaLevel.VILLAGE else []
 
 
-def context_answers(ctx: Context, village: Area) -> dict[str, Any]:
-    assert village.id is not None
+def village_of(ctx: Context) -> Row[Any] | None:
+    return next(iter(village_path(ctx)), None)
+
+
+def context_answers(ctx: Context, village: Row[Any]) -> dict[str, Any]:
     return {"_village": village.id, "_village_name": village.name,
             "_period": fieldwork.period_of(ctx.moment),
             "_past": fieldwork.past_max(ctx.session, village.id)}
@@ -161,17 +168,16 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     data = effect.data
-    assert ctx.user.id is not None
     if data["correct"]:
         report = fieldwork.report_by_receipt(ctx.session, data["correct"])
         if report is None or not _correctable(ctx, report):
             return [Outgoing(ctx.t("report.correction_closed"))]
-        version = fieldwork.add_version(ctx.session, report, ctx.user.id, ctx.moment,
+        version = fieldwork.add_version(ctx.session, report, ctx.user_id, ctx.moment,
                                         data["content"])
     else:
         report, version = fieldwork.save_report(
             ctx.session, area_id=data["village"], project=data["project"],
-            author_id=ctx.user.id, sent_at=ctx.moment, content=data["content"])
+            author_id=ctx.user_id, sent_at=ctx.moment, content=data["content"])
     return [Outgoing(ctx.t("report.receipt", receipt=report.receipt, version=version,
                            period=report.period), menu_buttons(ctx))]
 
@@ -182,13 +188,12 @@ def menu_buttons(ctx: Context) -> tuple[Button, ...]:
 
 def _correctable(ctx: Context, report: fieldwork.Report) -> bool:
     """Only the village's own collaborator, and only within the report's period."""
-    return (report.area_id == ctx.user.area_id
+    return (report.area_id == ctx.area_id
             and report.period == fieldwork.period_of(ctx.moment))
 
 
 def my_reports(ctx: Context, args: str) -> list[Outgoing]:
-    assert ctx.user.id is not None
-    reports = fieldwork.reports_by(ctx.session, ctx.user.id)
+    reports = fieldwork.reports_by(ctx.session, ctx.user_id)
     if not reports:
         return [Outgoing(ctx.t("report.none_yet"), menu_buttons(ctx))]
     lines, buttons = [ctx.t("report.mine_title")], []

@@ -36,13 +36,12 @@ def build() -> Dialog:
 
 def start(ctx: Context, args: str) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
-    known = {"_designations": designations(ctx.session, ctx.user.area_id)}
+    known = {"_designations": designations(ctx.conn, ctx.area_id)}
     return [intro, *ctx.start_dialog(NAME, known)]
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
-    assert ctx.user.id is not None
-    ctx.session.add(SavedAssessment(user_id=ctx.user.id, **effect.data))
+    ctx.session.add(SavedAssessment(user_id=ctx.user_id, **effect.data))
     return []
 
 

@@ -14,7 +14,7 @@ def menu(ctx: Context) -> tuple[Button, ...]:
 
 
 def area_label(ctx: Context) -> str:
-    names = [a.name for a in area_path(ctx.session, ctx.user.area_id)]
+    names = [a.name for a in area_path(ctx.conn, ctx.area_id)]
     return ", ".join(names[:-1] if len(names) > 2 else names)  # the province goes without saying
 
 

@@ -6,7 +6,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Connection, bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.i18n import TZ
@@ -79,8 +80,14 @@ def past_max(session: Session, area_id: int) -> dict[str, int]:
     return best
 
 
-def village_households(session: Session, area_id: int) -> list[Household]:
-    return list(session.exec(select(Household).where(Household.area_id == area_id)).all())
+_HOUSEHOLD = Household.__table__  # type: ignore[attr-defined]
+_NAMES = (core_select(_HOUSEHOLD.c.id, _HOUSEHOLD.c.head_name)
+          .where(_HOUSEHOLD.c.area_id == bindparam("area_id")).order_by(_HOUSEHOLD.c.id))
+
+
+def village_households(conn: Connection, area_id: int) -> list[list[Any]]:
+    """``[id, head's name]`` of every household registered in the village."""
+    return [[r[0], r[1]] for r in conn.execute(_NAMES, {"area_id": area_id})]
 
 
 def pending_updates(session: Session, area_ids: list[int]) -> list[HouseholdUpdate]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, insert, update
+from sqlalchemy import Connection, Engine, Row, and_, bindparam, insert, literal, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
@@ -39,6 +43,40 @@ class Store:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One unit of work on a Core connection: a chat step, which reads and writes a few
+        rows and opens an ORM session only when a handler needs one."""
+        with self.engine.begin() as conn:
+            yield conn
+
+
+@dataclass
+class Account:
+    """Who wrote: the user's row as read with the chat (handlers load the ORM ``User`` only
+    when they change it or need more)."""
+
+    id: int
+    role: str
+    language: str
+    area_id: int | None
+
+
+@dataclass
+class Chat:
+    """Durable state of one chat, read without the ORM; written back only by
+    ``save_conversation``, with its version checked."""
+
+    id: int
+    dialog: dict[str, Any] | None
+    buttons: list[list[Any]]
+    version: int
+    updated_at: datetime
+
+
+_USER = User.__table__  # type: ignore[attr-defined]
+_CONV = Conversation.__table__  # type: ignore[attr-defined]
+_IDENTITY = Identity.__table__  # type: ignore[attr-defined]
 
 # Built once: these run on every message (constructing them costs more than running them).
 _USER_BY_ACCOUNT = select(User).join(Identity).where(
@@ -48,27 +86,28 @@ _CONVERSATION = select(Conversation).where(
     col(Conversation.channel) == bindparam("channel"),
     col(Conversation.chat_id) == bindparam("chat_id"),
     col(Conversation.external_user_id) == bindparam("user_id"))
-_CHAT = (  # the user and this chat's state in one round trip
-    select(User, Conversation).select_from(Identity)
-    .join(User, col(User.id) == col(Identity.user_id))
-    .outerjoin(Conversation, and_(col(Conversation.channel) == col(Identity.channel),
-                                  col(Conversation.external_user_id) == col(Identity.external_id),
-                                  col(Conversation.chat_id) == bindparam("chat_id")))
-    .where(col(Identity.channel) == bindparam("channel"),
-           col(Identity.external_id) == bindparam("external_id")))
+_CHAT = (  # the user and this chat's state in one round trip, with Core (no ORM objects)
+    core_select(_USER.c.id, _USER.c.role, _USER.c.language, _USER.c.area_id, _CONV.c.id,
+           _CONV.c.dialog, _CONV.c.buttons, _CONV.c.version, _CONV.c.updated_at)
+    .select_from(_IDENTITY)
+    .join(_USER, _USER.c.id == _IDENTITY.c.user_id)
+    .outerjoin(_CONV, and_(_CONV.c.channel == _IDENTITY.c.channel,
+                           _CONV.c.external_user_id == _IDENTITY.c.external_id,
+                           _CONV.c.chat_id == bindparam("chat_id")))
+    .where(_IDENTITY.c.channel == bindparam("channel"),
+           _IDENTITY.c.external_id == bindparam("external_id")))
 _SAVE_CONVERSATION = (
-    update(Conversation.__table__)  # type: ignore[attr-defined]
-    .where(Conversation.__table__.c.id == bindparam("conv_id"),  # type: ignore[attr-defined]
-           Conversation.__table__.c.version == bindparam("seen"))  # type: ignore[attr-defined]
+    update(_CONV)
+    .where(_CONV.c.id == bindparam("conv_id"), _CONV.c.version == bindparam("seen"))
     .values(dialog=bindparam("dialog"), buttons=bindparam("buttons"),
             updated_at=bindparam("updated_at"), version=bindparam("next")))
 
 _LOG = insert(MessageLog.__table__)  # type: ignore[attr-defined]
 
 
-def log_exchange(session: Session, **fields: object) -> None:
+def log_exchange(conn: Connection, **fields: object) -> None:
     """One row per incoming message: what happened, never what was said."""
-    session.connection().execute(_LOG, fields)
+    conn.execute(_LOG, fields)
 
 
 def user_for(session: Session, key: ConversationKey, language: str) -> User:
@@ -86,16 +125,24 @@ def user_for(session: Session, key: ConversationKey, language: str) -> User:
     return user
 
 
-def load_chat(session: Session, key: ConversationKey, language: str
-              ) -> tuple[User, Conversation]:
-    """``user_for`` and ``conversation_for`` together: one query on the usual path."""
-    row = session.exec(_CHAT, params={
+def account_of(user: User) -> Account:
+    assert user.id is not None
+    return Account(user.id, user.role, user.language, user.area_id)
+
+
+def load_chat(conn: Connection, key: ConversationKey, language: str) -> tuple[Account, Chat]:
+    """The account and this chat's state: one Core query on the usual path; a new account
+    or chat is created (with the ORM, once) in the same transaction."""
+    row = conn.execute(_CHAT, {
         "channel": key.channel, "external_id": key.user_id, "chat_id": key.chat_id}).first()
-    if row is None or row[1] is None:
-        return user_for(session, key, language), conversation_for(session, key)
-    user, conv = row
-    session.expunge(conv)
-    return user, conv
+    if row is not None and row[4] is not None:
+        return (Account(row[0], row[1], row[2], row[3]),
+                Chat(row[4], row[5], row[6], row[7], row[8]))
+    with Session(bind=conn, join_transaction_mode="rollback_only") as session:
+        account = account_of(user_for(session, key, language))
+        conv = conversation_for(session, key)
+    assert conv.id is not None
+    return account, Chat(conv.id, conv.dialog, conv.buttons, conv.version, conv.updated_at)
 
 
 def conversation_for(session: Session, key: ConversationKey) -> Conversation:
@@ -112,21 +159,29 @@ def conversation_for(session: Session, key: ConversationKey) -> Conversation:
     return found
 
 
-def designations(session: Session, area_id: int | None) -> list[str]:
+_AREA = Area.__table__  # type: ignore[attr-defined]
+_UP = (core_select(_AREA.c.id, _AREA.c.parent_id, literal(0).label("depth"))
+       .where(_AREA.c.id == bindparam("area_id")).cte("up", recursive=True))
+_UP = _UP.union_all(core_select(_AREA.c.id, _AREA.c.parent_id, _UP.c.depth + 1)
+                    .where(_AREA.c.id == _UP.c.parent_id, _UP.c.depth < 8))
+_PATH = core_select(_AREA).join(_UP, _UP.c.id == _AREA.c.id).order_by(_UP.c.depth)
+
+
+def area_path(conn: Connection, area_id: int | None) -> list[Row[Any]]:
+    """From the area up to the province (2 or 3 levels above a village), in one query;
+    rows of the area table (``.id``, ``.name``, ``.level``, ``.designations``...)."""
+    if area_id is None:
+        return []
+    return list(conn.execute(_PATH, {"area_id": area_id}).all())
+
+
+def designations_of(path: list[Row[Any]]) -> list[str]:
     """Programme designations of an area and its parents (poor district, coastal commune)."""
-    return sorted({d for area in area_path(session, area_id) for d in area.designations})
+    return sorted({d for area in path for d in area.designations})
 
 
-def area_path(session: Session, area_id: int | None) -> list[Area]:
-    """From the area up to the province (2 or 3 levels above a village)."""
-    path: list[Area] = []
-    while area_id is not None:
-        area = session.get(Area, area_id)
-        if area is None:
-            break
-        path.append(area)
-        area_id = area.parent_id
-    return path
+def designations(conn: Connection, area_id: int | None) -> list[str]:
+    return designations_of(area_path(conn, area_id))
 
 
 class ConcurrentUpdate(Exception):
@@ -137,10 +192,10 @@ class StorageUnavailable(Exception):
     """The database cannot be reached or written: nothing was saved, try again later."""
 
 
-def save_conversation(session: Session, conv: Conversation) -> None:
+def save_conversation(conn: Connection, conv: Chat) -> None:
     """Write the chat's state back if it is still at the version that was read (optimistic
     concurrency): the dialog state and the step's effects commit together or not at all."""
-    result = session.connection().execute(_SAVE_CONVERSATION, {
+    result = conn.execute(_SAVE_CONVERSATION, {
         "conv_id": conv.id, "seen": conv.version, "dialog": conv.dialog,
         "buttons": conv.buttons, "updated_at": conv.updated_at, "next": conv.version + 1})
     if result.rowcount != 1:

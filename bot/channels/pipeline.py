@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.app import App
@@ -80,6 +81,19 @@ class AmbientStore(Store):
             return
         try:
             yield outer
+        except BaseException:
+            self._local.failed = True
+            raise
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        outer = getattr(self._local, "session", None)
+        if outer is None:
+            with super().begin() as conn:
+                yield conn
+            return
+        try:
+            yield outer.connection()
         except BaseException:
             self._local.failed = True
             raise
