@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
 from storage.db import make_engine, migrate
-from storage.models import Area, Conversation, Identity, MessageLog, User
+from storage.models import Area, Conversation, Identity, MessageLog, User, utcnow
 from storage.seed import seed_areas
 
 
@@ -102,6 +102,7 @@ _SAVE_CONVERSATION = (
     .values(dialog=bindparam("dialog"), buttons=bindparam("buttons"),
             updated_at=bindparam("updated_at"), version=bindparam("next")))
 
+_NEW_CHAT = insert(_CONV).values(dialog=None, buttons=[], version=0).returning(_CONV.c.id)
 _LOG = insert(MessageLog.__table__)  # type: ignore[attr-defined]
 
 
@@ -131,18 +132,22 @@ def account_of(user: User) -> Account:
 
 
 def load_chat(conn: Connection, key: ConversationKey, language: str) -> tuple[Account, Chat]:
-    """The account and this chat's state: one Core query on the usual path; a new account
-    or chat is created (with the ORM, once) in the same transaction."""
+    """The account and this chat's state: one Core query on the usual path; a new chat is
+    added in the same transaction (a new account too, with the ORM: once per person)."""
     row = conn.execute(_CHAT, {
         "channel": key.channel, "external_id": key.user_id, "chat_id": key.chat_id}).first()
     if row is not None and row[4] is not None:
         return (Account(row[0], row[1], row[2], row[3]),
                 Chat(row[4], row[5], row[6], row[7], row[8]))
-    with Session(bind=conn, join_transaction_mode="rollback_only") as session:
-        account = account_of(user_for(session, key, language))
-        conv = conversation_for(session, key)
-    assert conv.id is not None
-    return account, Chat(conv.id, conv.dialog, conv.buttons, conv.version, conv.updated_at)
+    if row is None:
+        with Session(bind=conn, join_transaction_mode="rollback_only") as session:
+            account = account_of(user_for(session, key, language))
+    else:
+        account = Account(row[0], row[1], row[2], row[3])
+    now = utcnow()
+    made = conn.execute(_NEW_CHAT, {"channel": key.channel, "chat_id": key.chat_id,
+                                    "external_user_id": key.user_id, "updated_at": now})
+    return account, Chat(made.scalar_one(), None, [], 0, now)
 
 
 def conversation_for(session: Session, key: ConversationKey) -> Conversation:
