@@ -15,8 +15,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,11 +50,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _wrapped(err: sqlite3.Error, sql: str, conn: Any) -> BaseException:
+    """A driver error met outside ``conn.execute``, raised as SQLAlchemy would raise it
+    (``OperationalError`` for a locked or read-only database), parameters hidden."""
+    return DBAPIError.instance(sql, None, err, sqlite3.Error, hide_parameters=True,
+                               dialect=conn.dialect)
+
+
 class _Turns:
-    """SQLite writes one transaction at a time. Threads of this process take turns here (a
-    queue) before ``BEGIN IMMEDIATE`` instead of SQLite's growing busy-wait sleeps, which let
-    a busy thread starve another (the outbox sender behind the chats). Other processes still
-    wait on SQLite's busy timeout."""
+    """SQLite writes one transaction at a time. Threads of this process take turns on a lock
+    before ``BEGIN IMMEDIATE`` instead of SQLite's growing busy-wait sleeps, which let a busy
+    thread starve another (the outbox sender behind the chats); a turn ends once SQLite has
+    committed or rolled back. Other processes still wait on SQLite's busy timeout."""
 
     def __init__(self, timeout_s: float = 10.0) -> None:
         self.lock = threading.Lock()
@@ -67,7 +75,10 @@ class _Turns:
             # Take SQLite's write lock now: a transaction that read first and writes later
             # could otherwise fail at once with "database is locked" (the busy timeout does
             # not apply to upgrading a read snapshot).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            self.end(conn)
+            raise _wrapped(err, "BEGIN IMMEDIATE", conn) from err
         except BaseException:
             self.end(conn)
             raise
@@ -76,6 +87,27 @@ class _Turns:
         if conn.invalidated:  # its record's "invalidate" event has ended the turn
             return
         self.release(conn.info)
+
+    def commit(self, conn: Any) -> None:
+        """SQLAlchemy announces a commit before it makes it: commit here, then end the turn,
+        so the next transaction never finds SQLite's write lock still held (SQLite's busy
+        handler would then sleep for milliseconds). SQLAlchemy's own commit is a no-op."""
+        if conn.invalidated:
+            return
+        try:
+            conn.connection.driver_connection.commit()
+        except sqlite3.Error as err:  # the turn ends with the rollback that follows
+            raise _wrapped(err, "COMMIT", conn) from err
+        self.release(conn.info)
+
+    def rollback(self, conn: Any) -> None:
+        """Likewise: roll back, then end the turn."""
+        if conn.invalidated:
+            return
+        try:
+            conn.connection.driver_connection.rollback()
+        finally:
+            self.release(conn.info)
 
     def release(self, info: dict[str, Any]) -> None:
         if info.pop("turn", False):
@@ -97,8 +129,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         turns = _Turns()
         event.listen(engine, "begin", turns.begin)
-        event.listen(engine, "commit", turns.end)
-        event.listen(engine, "rollback", turns.end)
+        event.listen(engine, "commit", turns.commit)
+        event.listen(engine, "rollback", turns.rollback)
         event.listen(engine.pool, "checkin", turns.on_checkin)
         event.listen(engine.pool, "invalidate", turns.on_checkin)
         return engine
@@ -122,3 +154,55 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+class Prepared:
+    """A Core statement run straight on the SQLite driver, inside the caller's transaction.
+
+    SQLAlchemy's per-execution bookkeeping (execution context, result wrapping, events)
+    costs more than SQLite itself for the few statements of every chat step. This compiles
+    the statement once and converts parameters and result values with the columns' own type
+    processors (JSON, UTC date-times), so what is stored is what ``conn.execute`` would
+    store. Other databases go through ``conn.execute``; a driver error is raised as
+    SQLAlchemy's (``OperationalError`` and so on), parameters hidden."""
+
+    def __init__(self, stmt: Any) -> None:
+        self.stmt = stmt
+        self._plan: tuple[Any, str, list[tuple[str, Any]], list[Any]] | None = None
+
+    def _compiled(self, dialect: Any) -> tuple[Any, str, list[tuple[str, Any]], list[Any]]:
+        if self._plan is None or self._plan[0] is not dialect:
+            compiled = self.stmt.compile(dialect=dialect)
+            binds = [(name, compiled.binds[name].type.dialect_impl(dialect)
+                      .bind_processor(dialect)) for name in compiled.positiontup or ()]
+            columns = self.stmt.selected_columns if hasattr(self.stmt, "selected_columns") \
+                else ()
+            results = [c.type.dialect_impl(dialect).result_processor(dialect, None)
+                       for c in columns]
+            self._plan = (dialect, compiled.string, binds, results)
+        return self._plan
+
+    def _run(self, conn: Connection, params: dict[str, Any]) -> sqlite3.Cursor:
+        _, sql, binds, _ = self._compiled(conn.dialect)
+        values = [params[name] if proc is None else proc(params[name]) for name, proc in binds]
+        try:
+            return conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
+        except sqlite3.Error as err:
+            raise _wrapped(err, sql, conn) from err
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row, values converted as SQLAlchemy would (or None)."""
+        if conn.dialect.name != "sqlite":
+            found = conn.execute(self.stmt, params).first()
+            return None if found is None else tuple(found)
+        row = self._run(conn, params).fetchone()
+        if row is None:
+            return None
+        results = self._compiled(conn.dialect)[3]
+        return tuple(v if p is None else p(v) for v, p in zip(row, results, strict=True))
+
+    def run(self, conn: Connection, params: dict[str, Any]) -> int:
+        """Run a write; the number of rows it changed."""
+        if conn.dialect.name != "sqlite":
+            return int(conn.execute(self.stmt, params).rowcount)
+        return int(self._run(conn, params).rowcount)

@@ -13,7 +13,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.messages import ConversationKey, Role
-from storage.db import make_engine, migrate
+from storage.db import Prepared, make_engine, migrate
 from storage.models import Area, Conversation, Identity, MessageLog, User, utcnow
 from storage.seed import seed_areas
 
@@ -86,9 +86,9 @@ _CONVERSATION = select(Conversation).where(
     col(Conversation.channel) == bindparam("channel"),
     col(Conversation.chat_id) == bindparam("chat_id"),
     col(Conversation.external_user_id) == bindparam("user_id"))
-_CHAT = (  # the user and this chat's state in one round trip, with Core (no ORM objects)
+_CHAT = Prepared(  # the user and this chat's state in one round trip, no ORM objects
     core_select(_USER.c.id, _USER.c.role, _USER.c.language, _USER.c.area_id, _CONV.c.id,
-           _CONV.c.dialog, _CONV.c.buttons, _CONV.c.version, _CONV.c.updated_at)
+                _CONV.c.dialog, _CONV.c.buttons, _CONV.c.version, _CONV.c.updated_at)
     .select_from(_IDENTITY)
     .join(_USER, _USER.c.id == _IDENTITY.c.user_id)
     .outerjoin(_CONV, and_(_CONV.c.channel == _IDENTITY.c.channel,
@@ -96,19 +96,22 @@ _CHAT = (  # the user and this chat's state in one round trip, with Core (no ORM
                            _CONV.c.chat_id == bindparam("chat_id")))
     .where(_IDENTITY.c.channel == bindparam("channel"),
            _IDENTITY.c.external_id == bindparam("external_id")))
-_SAVE_CONVERSATION = (
+_SAVE_CONVERSATION = Prepared(
     update(_CONV)
     .where(_CONV.c.id == bindparam("conv_id"), _CONV.c.version == bindparam("seen"))
     .values(dialog=bindparam("dialog"), buttons=bindparam("buttons"),
             updated_at=bindparam("updated_at"), version=bindparam("next")))
 
 _NEW_CHAT = insert(_CONV).values(dialog=None, buttons=[], version=0).returning(_CONV.c.id)
-_LOG = insert(MessageLog.__table__)  # type: ignore[attr-defined]
+_LOG_FIELDS = ("at", "channel", "user_id", "direction", "kind", "command", "dialog", "step",
+               "length")
+_LOG = Prepared(insert(MessageLog.__table__)  # type: ignore[attr-defined]
+                .values({name: bindparam(name) for name in _LOG_FIELDS}))
 
 
 def log_exchange(conn: Connection, **fields: object) -> None:
     """One row per incoming message: what happened, never what was said."""
-    conn.execute(_LOG, fields)
+    _LOG.run(conn, fields)
 
 
 def user_for(session: Session, key: ConversationKey, language: str) -> User:
@@ -134,8 +137,8 @@ def account_of(user: User) -> Account:
 def load_chat(conn: Connection, key: ConversationKey, language: str) -> tuple[Account, Chat]:
     """The account and this chat's state: one Core query on the usual path; a new chat is
     added in the same transaction (a new account too, with the ORM: once per person)."""
-    row = conn.execute(_CHAT, {
-        "channel": key.channel, "external_id": key.user_id, "chat_id": key.chat_id}).first()
+    row = _CHAT.first(conn, {
+        "channel": key.channel, "external_id": key.user_id, "chat_id": key.chat_id})
     if row is not None and row[4] is not None:
         return (Account(row[0], row[1], row[2], row[3]),
                 Chat(row[4], row[5], row[6], row[7], row[8]))
@@ -200,9 +203,9 @@ class StorageUnavailable(Exception):
 def save_conversation(conn: Connection, conv: Chat) -> None:
     """Write the chat's state back if it is still at the version that was read (optimistic
     concurrency): the dialog state and the step's effects commit together or not at all."""
-    result = conn.execute(_SAVE_CONVERSATION, {
+    changed = _SAVE_CONVERSATION.run(conn, {
         "conv_id": conv.id, "seen": conv.version, "dialog": conv.dialog,
         "buttons": conv.buttons, "updated_at": conv.updated_at, "next": conv.version + 1})
-    if result.rowcount != 1:
+    if changed != 1:
         raise ConcurrentUpdate(str(conv.id))
     conv.version += 1

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
 from bot.messages import ConversationKey
-from storage.models import Area, AreaLevel, Identity, User
-from storage.repo import Store, area_path, conversation_for, user_for
+from storage.models import Area, AreaLevel, Conversation, Identity, MessageLog, User, aware
+from storage.repo import (
+    ConcurrentUpdate,
+    Store,
+    area_path,
+    conversation_for,
+    load_chat,
+    log_exchange,
+    save_conversation,
+    user_for,
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -113,3 +126,61 @@ def test_sqlite_turns_survive_errors_and_invalidated_connections(db_url: str) ->
         assert "no_such_table" in str(err)
     with engine.begin() as conn:  # would wait 10 s and fail if a turn had leaked
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_chat_step_statements_store_what_the_orm_reads(any_store: Store) -> None:
+    """The chat step's own statements (driver-level on SQLite) keep the ORM's formats."""
+    key = ConversationKey("telegram", "77", "77")
+    when = datetime(2026, 3, 5, 1, 2, 3, 456789, tzinfo=UTC)
+    with any_store.begin() as conn:
+        account, chat = load_chat(conn, key, "en")
+        assert (account.role, account.language, chat.dialog, chat.buttons, chat.version) == (
+            "citizen", "en", None, [], 0)
+        chat.dialog = {"dialog": "x", "answers": {"tên": "Nguyễn Thị Lan", "n": 3}}
+        chat.buttons, chat.updated_at = [["Có", "dlg:yes", True]], when
+        save_conversation(conn, chat)
+        log_exchange(conn, channel="telegram", user_id=account.id, direction="in",
+                     kind="text", command=None, dialog="x", step="a", length=12, at=when)
+    with any_store.session() as s:
+        conv = s.exec(select(Conversation).where(Conversation.chat_id == "77")).one()
+        assert (conv.dialog, conv.buttons, conv.version) == (chat.dialog, chat.buttons, 1)
+        assert aware(conv.updated_at) == when
+        logged = s.exec(select(MessageLog).where(MessageLog.user_id == account.id)).one()
+        assert (aware(logged.at), logged.kind, logged.length) == (when, "text", 12)
+    with any_store.begin() as conn:
+        again, read = load_chat(conn, key, "vi")
+        assert again == account
+        assert (read.dialog, read.buttons, read.version) == (chat.dialog, chat.buttons, 1)
+        assert aware(read.updated_at) == when
+        with pytest.raises(ConcurrentUpdate):  # read before the save above: stale
+            save_conversation(conn, replace(read, version=0))
+
+
+def test_driver_errors_are_raised_as_sqlalchemy_errors(store: Store) -> None:
+    with pytest.raises(OperationalError, match="readonly"), store.begin() as conn:
+        conn.exec_driver_sql("PRAGMA query_only=ON")
+        log_exchange(conn, channel="memory", user_id=None, direction="in", kind="text",
+                     command=None, dialog=None, step=None, length=0, at=datetime.now(UTC))
+
+
+def test_a_turn_ends_only_once_sqlite_has_committed(store: Store, db_url: str) -> None:
+    """The next transaction in this process must find SQLite's write lock free: had the turn
+    ended before the COMMIT, its BEGIN IMMEDIATE would wait on SQLite's busy handler."""
+    seen: list[str] = []
+    other = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None,
+                            timeout=0)
+
+    def after_turn(_conn: object) -> None:  # runs after the store's own commit listener
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as err:
+            seen.append(str(err))
+
+    event.listen(store.engine, "commit", after_turn)
+    with store.begin() as conn:
+        log_exchange(conn, channel="memory", user_id=None, direction="in", kind="text",
+                     command=None, dialog=None, step=None, length=0, at=datetime.now(UTC))
+    other.close()
+    assert seen == ["free"]
