@@ -175,6 +175,11 @@ def continue_dialog(ctx: Context, state: dict[str, object], value: str) -> list[
     dialog = ctx.registry.dialogs[str(state["dialog"])]
     if engine.expired(state, ctx.now, ctx.registry.dialog_timeout):
         return ask_resume(ctx, state, ctx.registry.starter(dialog.name))
+    lookup = ctx.registry.lookups.get((dialog.name, str(state["step"])))
+    if lookup is not None:
+        answers = state["answers"]
+        assert isinstance(answers, dict)
+        state = {**state, "answers": {**answers, **lookup(ctx, answers, value)}}
     result = engine.advance(dialog, dict(state), value, ctx.now, ctx.t)
     if result.state != state:
         ctx.set_dialog(result.state)

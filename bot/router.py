@@ -30,6 +30,9 @@ class Command:
 
 
 EffectHandler = Callable[[Context, engine.Effect], list[Outgoing]]
+# What a dialog step needs from the database to read its answer (the engine stays pure):
+# called with the answers so far and the input, returns answers to add before the step.
+Lookup = Callable[[Context, engine.Answers, str], engine.Answers]
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Registry:
     actions: dict[str, Handler] = field(default_factory=dict)  # button data "prefix:arg"
     fallback: Handler | None = None  # free text outside a dialog
     inbox: Callable[[Context], list[Outgoing]] | None = None  # notices shown before replies
+    lookups: dict[tuple[str, str], Lookup] = field(default_factory=dict)  # (dialog, step)
     dialog_timeout: timedelta = timedelta(hours=24)
 
     def command(self, name: str) -> Command | None:

@@ -1,8 +1,9 @@
 """User journeys, one file each; ``build_registry`` puts them together for the core.
 
 A journey module may define COMMANDS, EFFECTS, ACTIONS (button data "prefix:arg"), and a
-dialog (NAME and build()). They are imported when the registry is built, so that modules
-below (the scheduler, storage) may use ``handlers.notify`` without an import cycle."""
+dialog (NAME and build(), with LOOKUPS for steps that need the database). They are imported
+when the registry is built, so that modules below (the scheduler, storage) may use
+``handlers.notify`` without an import cycle."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def build_registry() -> Registry:
         registry.commands += getattr(journey, "COMMANDS", [])
         registry.effects.update(getattr(journey, "EFFECTS", {}))
         registry.actions.update(getattr(journey, "ACTIONS", {}))
+        registry.lookups.update(getattr(journey, "LOOKUPS", {}))
         if hasattr(journey, "build"):
             registry.dialogs[journey.NAME] = journey.build()
     return registry

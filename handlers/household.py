@@ -124,9 +124,15 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("report.no_village"))]
     village = path[0]
     known = {"_village": village.id, "_village_name": village.name,
-             "_households": fieldwork.village_households(ctx.conn, village.id),
              "area": area_type(path), "_designations": designations_of(path)}
     return ctx.start_dialog(NAME, known)
+
+
+def candidates(ctx: Context, answers: Answers, typed: str) -> Answers:
+    """Before the name is read: the village's households close to it (only these are kept
+    in the dialog's state, not the whole register)."""
+    names = fieldwork.village_households(ctx.conn, answers["_village"])
+    return {"_households": closest(" ".join(typed.split()), names, 5, 75)}
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
@@ -145,3 +151,4 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
 COMMANDS = [Command(("hogiadinh", "household"), start, COLLABORATORS, "menu.household",
                     "help.household", dialog=NAME)]
 EFFECTS = {"household_update": save}
+LOOKUPS = {(NAME, "name"): candidates}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
-from storage.models import Household, HouseholdUpdate
+from storage.models import Conversation, Household, HouseholdUpdate
 from tests.test_report import talk
 from tests.transcript import Transcript
 
@@ -71,3 +73,25 @@ async def test_citizens_and_officers_cannot_update_households(make_bot):
     for user in ["nguoidan-demo", "canbo-demo", "admin-demo"]:
         replies = await make_bot(user).say("/hogiadinh")
         assert "không dành cho tài khoản của bạn" in replies[0].text
+
+
+async def test_the_dialog_keeps_only_the_names_close_to_what_was_typed(make_bot):
+    """A village of 300 households: its register is not copied into the chat's state; only
+    the few heads whose names are close to the typed one are offered and kept."""
+    bot = make_bot("ctv-demo")
+    with bot.app.store.session() as s:
+        village = s.exec(select(Household)).first().area_id
+        s.add_all([Household(area_id=village, head_name=f"Hộ Số {i} Phước Hà", members=4)
+                   for i in range(300)])
+    await talk(bot, ["/hogiadinh", "Tìm hộ đã có"])
+    assert "_households" not in state(bot.app)["answers"]
+    replies = await talk(bot, ["nguyen thi lan"])
+    assert replies[-1].buttons[0].label == "Nguyễn Thị Lan"
+    kept = state(bot.app)["answers"]["_households"]
+    assert 1 <= len(kept) <= 5 and all("Phước Hà" not in name for _, name in kept)
+    assert len(json.dumps(state(bot.app), ensure_ascii=False)) < 1500
+
+
+def state(app) -> dict:
+    with app.store.session() as s:
+        return s.exec(select(Conversation).where(Conversation.chat_id == "ctv-demo")).one().dialog
