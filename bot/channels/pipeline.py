@@ -13,11 +13,11 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection
 from sqlmodel import Session
@@ -32,6 +32,7 @@ from storage.models import utcnow
 from storage.repo import Store, user_for
 
 log = logging.getLogger("giamngheo.channels")
+T = TypeVar("T")
 KEEP_DONE = timedelta(days=7)  # processed update ids are remembered this long (redeliveries)
 MAX_ATTEMPTS = 5  # an update that fails this often is set aside (logged), not retried forever
 
@@ -65,8 +66,8 @@ class Platform(Transport, Protocol):
 
 
 class AmbientStore(Store):
-    """``session()`` joins the transaction opened by ``transaction()`` in this thread, so
-    ``App.handle`` commits together with the outbox rows and the update's "done" mark."""
+    """``session()`` and ``begin()`` join the transaction opened by ``transaction()`` in this
+    thread, so ``App.handle`` commits together with the outbox rows and the update's "done" mark."""
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
@@ -74,26 +75,22 @@ class AmbientStore(Store):
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        outer = getattr(self._local, "session", None)
-        if outer is None:
-            with super().session() as session:
-                yield session
-            return
-        try:
-            yield outer
-        except BaseException:
-            self._local.failed = True
-            raise
+        yield from self._joined(super().session, lambda outer: outer)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
+        yield from self._joined(super().begin, lambda outer: outer.connection())
+
+    def _joined(self, own: Callable[[], AbstractContextManager[T]],
+                part: Callable[[Session], T]) -> Iterator[T]:
+        """Inside ``transaction()``: ``part`` of its session, a failure marked; else ``own``."""
         outer = getattr(self._local, "session", None)
         if outer is None:
-            with super().begin() as conn:
-                yield conn
+            with own() as mine:
+                yield mine
             return
         try:
-            yield outer.connection()
+            yield part(outer)
         except BaseException:
             self._local.failed = True
             raise
