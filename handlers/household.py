@@ -19,7 +19,6 @@ from bot.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_path
 from storage import fieldwork
-from storage.models import HouseholdUpdate
 from storage.repo import designations_of
 
 NAME = "hogiadinh"
@@ -137,14 +136,12 @@ def candidates(ctx: Context, answers: Answers, typed: str) -> Answers:
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     data = effect.data
-    update = HouseholdUpdate(household_id=data["household_id"], area_id=data["village"],
-                             event=data["event"], indicated_status=data["status"],
-                             standard_id=data["standard"], submitted_by=ctx.user_id,
-                             submitted_at=ctx.moment,
-                             data={"name": data["name"], "answers": data["answers"]})
-    ctx.session.add(update)
-    ctx.session.flush()
-    return [Outgoing(ctx.t("household.queued", number=update.id),
+    number = fieldwork.propose_update(
+        ctx.conn, household_id=data["household_id"], area_id=data["village"],
+        event=data["event"], status=data["status"], standard_id=data["standard"],
+        submitted_by=ctx.user_id, submitted_at=ctx.moment,
+        data={"name": data["name"], "answers": data["answers"]})
+    return [Outgoing(ctx.t("household.queued", number=number),
                      ctx.registry.menu(ctx.role, ctx.t))]
 
 

@@ -6,12 +6,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func
+from sqlalchemy import Connection, bindparam, func, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.i18n import TZ
-from storage.models import Household, HouseholdUpdate, Report, ReportVersion
+from storage.models import Household, HouseholdUpdate, Report, ReportVersion, UpdateDecision
 
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
 
@@ -88,6 +88,21 @@ _NAMES = (core_select(_HOUSEHOLD.c.id, _HOUSEHOLD.c.head_name)
 def village_households(conn: Connection, area_id: int) -> list[list[Any]]:
     """``[id, head's name]`` of every household registered in the village."""
     return [[r[0], r[1]] for r in conn.execute(_NAMES, {"area_id": area_id})]
+
+
+_PROPOSE = (insert(HouseholdUpdate.__table__)  # type: ignore[attr-defined]
+            .values(decision=UpdateDecision.PENDING.value)
+            .returning(HouseholdUpdate.__table__.c.id))  # type: ignore[attr-defined]
+
+
+def propose_update(conn: Connection, *, household_id: int | None, area_id: int, event: str,
+                   status: str | None, standard_id: str, submitted_by: int,
+                   submitted_at: datetime, data: dict[str, Any]) -> int:
+    """A collaborator's household update, pending an officer's decision; its number."""
+    return int(conn.execute(_PROPOSE, {
+        "household_id": household_id, "area_id": area_id, "event": event,
+        "indicated_status": status, "standard_id": standard_id, "submitted_by": submitted_by,
+        "submitted_at": submitted_at, "data": data}).scalar_one())
 
 
 def pending_updates(session: Session, area_ids: list[int]) -> list[HouseholdUpdate]:
