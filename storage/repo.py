@@ -82,10 +82,6 @@ _IDENTITY = Identity.__table__  # type: ignore[attr-defined]
 _USER_BY_ACCOUNT = select(User).join(Identity).where(
     col(Identity.channel) == bindparam("channel"),
     col(Identity.external_id) == bindparam("external_id"))
-_CONVERSATION = select(Conversation).where(
-    col(Conversation.channel) == bindparam("channel"),
-    col(Conversation.chat_id) == bindparam("chat_id"),
-    col(Conversation.external_user_id) == bindparam("user_id"))
 _CHAT = Prepared(  # the user and this chat's state in one round trip, no ORM objects
     core_select(_USER.c.id, _USER.c.role, _USER.c.language, _USER.c.area_id, _CONV.c.id,
                 _CONV.c.dialog, _CONV.c.buttons, _CONV.c.version, _CONV.c.updated_at)
@@ -151,20 +147,6 @@ def load_chat(conn: Connection, key: ConversationKey, language: str) -> tuple[Ac
     made = conn.execute(_NEW_CHAT, {"channel": key.channel, "chat_id": key.chat_id,
                                     "external_user_id": key.user_id, "updated_at": now})
     return account, Chat(made.scalar_one(), None, [], 0, now)
-
-
-def conversation_for(session: Session, key: ConversationKey) -> Conversation:
-    """The chat's state, detached from the session: it is written back only by
-    ``save_conversation``, with its version checked."""
-    found = session.exec(_CONVERSATION, params={
-        "channel": key.channel, "chat_id": key.chat_id, "user_id": key.user_id}).first()
-    if found is None:
-        found = Conversation(channel=key.channel, chat_id=key.chat_id,
-                             external_user_id=key.user_id)
-        session.add(found)
-        session.flush()
-    session.expunge(found)
-    return found
 
 
 _AREA = Area.__table__  # type: ignore[attr-defined]

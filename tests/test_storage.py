@@ -17,7 +17,6 @@ from storage.repo import (
     ConcurrentUpdate,
     Store,
     area_path,
-    conversation_for,
     load_chat,
     log_exchange,
     save_conversation,
@@ -91,14 +90,18 @@ def test_users_identities_and_conversations(any_store: Store) -> None:
         user = user_for(s, key, "vi")
         assert user.role == "citizen"
         assert user_for(s, key, "en").id == user.id  # same account, same user
-        conv = conversation_for(s, key)
-        conv.dialog = {"dialog": "x", "step": "a", "answers": {"n": 1}}
-        s.add(conv)
+    with any_store.begin() as conn:
+        account, chat = load_chat(conn, key, "en")
+        assert account.id == user.id and account.language == "vi"
+        chat.dialog = {"dialog": "x", "step": "a", "answers": {"n": 1}}
+        save_conversation(conn, chat)
+    with any_store.begin() as conn:
+        assert load_chat(conn, key, "vi")[1].dialog == {"dialog": "x", "step": "a",
+                                                         "answers": {"n": 1}}
     with any_store.session() as s:
-        assert conversation_for(s, key).dialog == {"dialog": "x", "step": "a",
-                                                    "answers": {"n": 1}}
         identities = s.exec(select(Identity).where(Identity.external_id == "123")).all()
         assert len(identities) == 1
+        assert len(s.exec(select(Conversation).where(Conversation.chat_id == "123")).all()) == 1
 
 
 def test_sqlite_runs_in_wal_mode(db_url: str) -> None:
