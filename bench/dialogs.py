@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 from sqlmodel import func, select  # noqa: E402
 
-from bot.app import App  # noqa: E402
-from bot.i18n import t  # noqa: E402
-from bot.messages import ConversationKey, Incoming, Lang, Outgoing  # noqa: E402
+from bot.base.i18n import t  # noqa: E402
+from bot.base.messages import ConversationKey, Incoming, Lang, Outgoing  # noqa: E402
+from bot.core.app import App  # noqa: E402
 from storage.delivery import enqueue  # noqa: E402
 from storage.models import Area, Conversation, HouseholdUpdate, Identity, User  # noqa: E402
 from storage.repo import Store  # noqa: E402

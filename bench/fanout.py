@@ -43,8 +43,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import App  # noqa: E402
 from bot.channels.runtime import Runtime  # noqa: E402
+from bot.core.app import App  # noqa: E402
 from scheduler.limits import Limits  # noqa: E402
 from storage import delivery  # noqa: E402
 from storage.repo import Store  # noqa: E402

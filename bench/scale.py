@@ -32,8 +32,8 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import Tr  # noqa: E402
-from bot.messages import Lang  # noqa: E402
+from bot.base.i18n import Tr  # noqa: E402
+from bot.base.messages import Lang  # noqa: E402
 from handlers.export import export  # noqa: E402
 from handlers.overview import gather, text  # noqa: E402
 from handlers.report_catalog import projects  # noqa: E402

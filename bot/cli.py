@@ -124,8 +124,8 @@ def run(
 @cli.command("scheduler")
 def run_scheduler() -> None:
     """Plan reminders every minute, in the foreground (with several, only the leader ticks)."""
+    from bot.base.settings import get_settings
     from bot.bootstrap import build_app
-    from bot.settings import get_settings
     from scheduler.runner import run_forever
     from scheduler.timetable import configured
 
@@ -142,13 +142,13 @@ def remind(
     """Plan the reminders due now (what the scheduler does every minute)."""
     from datetime import UTC, datetime
 
+    from bot.base.clock import utcnow
+    from bot.base.i18n import fmt_date, t
+    from bot.base.messages import Lang
     from bot.bootstrap import build_app
-    from bot.i18n import fmt_date, t
-    from bot.messages import Lang
     from scheduler.planner import dry_run as explain
     from scheduler.planner import tick
     from scheduler.timetable import configured
-    from storage.models import utcnow
 
     cal = configured()
     if at is not None and not dry_run:
@@ -181,9 +181,9 @@ def export(
     """Export reports and the household register of an area (Vietnamese headers)."""
     from pathlib import Path
 
+    from bot.base.i18n import Tr
+    from bot.base.messages import Lang
     from bot.bootstrap import build_app
-    from bot.i18n import Tr
-    from bot.messages import Lang
     from handlers.export import FORMATS, PERIOD_RE, export_area
 
     if fmt not in FORMATS or (period is not None and not PERIOD_RE.match(period)):
@@ -206,7 +206,7 @@ def backup(
     force: bool = typer.Option(False, "--force", help="replace FILE if it exists"),
 ) -> None:
     """Copy the database consistently while the bot runs (SQLite; PostgreSQL: use pg_dump)."""
-    from bot.settings import get_settings
+    from bot.base.settings import get_settings
     from storage.backup import BackupError, backup_database
 
     try:

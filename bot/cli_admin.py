@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.messages import Role
-from storage.models import Area, utcnow
+from bot.base.clock import utcnow
+from bot.base.messages import Role
+from storage.models import Area
 from storage.people import ROLE_LEVELS, create_invite
 from storage.repo import Store
 

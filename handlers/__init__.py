@@ -2,14 +2,13 @@
 
 A journey module may define COMMANDS, EFFECTS, ACTIONS (button data "prefix:arg"), and a
 dialog (NAME and build(), with LOOKUPS for steps that need the database). They are imported
-when the registry is built, so that modules below (the scheduler, storage) may use
-``handlers.notify`` without an import cycle."""
+when the registry is built."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from bot.router import Registry
+from bot.core.router import Registry
 
 # In menu order: each role's own work comes first anyway (see Registry.menu).
 JOURNEYS = ("citizen", "selfassess", "report", "household", "approvals", "questions",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.context import Context
-from bot.dialog import Answers, Dialog, Effect, Invalid, Step
-from bot.i18n import Tr, fmt_date
-from bot.messages import Button, Lang, Outgoing, Role
-from bot.router import Command
-from bot.text import parse_id
-from handlers.notify import notify
+from bot.base.i18n import Tr, fmt_date
+from bot.base.messages import Button, Lang, Outgoing, Role
+from bot.core.context import Context
+from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
+from bot.core.router import Command
+from bot.core.text import parse_id
+from scheduler.post import notify
 from storage import fieldwork
 from storage.models import Area, Household, HouseholdUpdate, UpdateDecision, User
 from storage.people import in_scope, subtree_ids

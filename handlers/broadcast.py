@@ -10,17 +10,15 @@ quiet hours. Muting (/tatnhacnho) silences reminders, not announcements.
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.i18n import Tr, fmt_date, fmt_number, t
-from bot.messages import Lang, Outgoing
-from bot.router import Command
-from handlers.notify import address, payloads_for
+from bot.base.i18n import Tr, fmt_date, fmt_number, t
+from bot.base.messages import Lang, Outgoing
+from bot.core.context import Context
+from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
+from bot.core.router import Command
 from handlers.overview import OFFICIALS, scope
-from scheduler.planner import PRIORITY
+from scheduler.post import BULK, push
 from scheduler.timetable import configured, quiet_until
 from storage import progress
-from storage.delivery import enqueue, release
 from storage.models import Area
 from storage.people import in_scope
 
@@ -91,12 +89,8 @@ def send(ctx: Context, effect: Effect) -> list[Outgoing]:
         lang = Lang(language)
         reply = Outgoing(t(lang, "officer.broadcast.header", area=area.name)
                          + "\n\n" + data["text"])
-        channel, chat_id = address(accounts)
-        ids = enqueue(ctx.session, channel, chat_id, payloads_for(channel, reply, lang),
-                      now=ctx.now, user_id=user_id, priority=PRIORITY,
-                      dedup_key=f"broadcast:{data['id']}:{user_id}")
-        if ids and wait is not None:  # enqueue takes no not_before: set it as a release does
-            release(ctx.session, ids, wait)
+        ids = push(ctx.session, user_id, lang, accounts, reply, ctx.now, priority=BULK,
+                   dedup_key=f"broadcast:{data['id']}:{user_id}", not_before=wait)
         queued += 1 if ids else 0
     text = ctx.t("officer.broadcast.queued", queued=fmt_number(queued, ctx.lang),
                  none=fmt_number(unreachable, ctx.lang))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.context import Context
-from bot.messages import Button, Outgoing
-from bot.router import Command
-from bot.text import fold, parse_id
+from bot.base.messages import Button, Outgoing
+from bot.core.context import Context
+from bot.core.router import Command
+from bot.core.text import fold, parse_id
 from knowledge.search import Answer, Entry, KnowledgeBase
 from storage.models import CitizenQuestion, QuestionStatus
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.context import Context
-from bot.i18n import Tr, fmt_number
-from bot.messages import Outgoing
-from bot.router import Command
+from bot.base.i18n import Tr, fmt_number
+from bot.base.messages import Outgoing
+from bot.core.context import Context
+from bot.core.router import Command
 from handlers.overview import OFFICIALS, PERIOD, out_dir, scope
 from handlers.report_catalog import indicator
 from scheduler.timetable import Calendar, configured, deadline_end

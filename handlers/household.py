@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from bot.context import Context
-from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.i18n import Tr
-from bot.messages import Outgoing, Role
-from bot.router import Command
-from bot.text import closest, fold
+from bot.base.i18n import Tr
+from bot.base.messages import Outgoing, Role
+from bot.core.context import Context
+from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
+from bot.core.router import Command
+from bot.core.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_path
 from storage import fieldwork

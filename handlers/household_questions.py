@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.dialog import Answers, Choice, Step
-from bot.i18n import Tr, fmt_money
+from bot.base.i18n import Tr, fmt_money
+from bot.core.dialog import Answers, Choice, Step
 from handlers.validators import money, whole_number
 from knowledge.poverty import (
     Answer,

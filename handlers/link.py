@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Outgoing
-from bot.router import Command
+from bot.base.messages import Outgoing
+from bot.core.context import Context
+from bot.core.router import Command
 from storage.delivery import CODE_TTL, LinkResult, issue_link_code, redeem_link_code
 
 MESSAGES = {

@@ -7,9 +7,9 @@ from officers (/thongbao) still arrive.
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Outgoing, Role
-from bot.router import Command
+from bot.base.messages import Outgoing, Role
+from bot.core.context import Context
+from bot.core.router import Command
 
 STAFF = frozenset({Role.COLLABORATOR, Role.OFFICER, Role.ADMIN})
 OFF, ON = {"tat", "tắt", "off"}, {"bat", "bật", "on"}

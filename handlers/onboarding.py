@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.context import Context
-from bot.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.i18n import Tr, fmt_date
-from bot.messages import Outgoing, Role
-from bot.router import Command
-from bot.text import closest
+from bot.base.i18n import Tr, fmt_date
+from bot.base.messages import Outgoing, Role
+from bot.core.context import Context
+from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
+from bot.core.router import Command
+from bot.core.text import closest
 from storage.models import Area
 from storage.people import InviteResult, create_invite, invitable_areas, redeem_invite
 from storage.repo import area_path

@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.context import Context
-from bot.i18n import Tr, fmt_date, fmt_number
-from bot.messages import Outgoing, Role
-from bot.router import Command
-from bot.settings import get_settings
+from bot.base.i18n import Tr, fmt_date, fmt_number
+from bot.base.messages import Outgoing, Role
+from bot.base.settings import get_settings
+from bot.core.context import Context
+from bot.core.router import Command
 from handlers.report_catalog import projects
 from scheduler.timetable import Calendar, configured, deadline, deadline_end, period_of
 from storage import progress

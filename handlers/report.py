@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from bot.context import Context
-from bot.dialog import Answers, Choice, Dialog, Doubtful, Effect, Invalid, Step
-from bot.i18n import Tr, fmt_date, fmt_number
-from bot.messages import Button, Outgoing, Role
-from bot.router import Command
+from bot.base.i18n import Tr, fmt_date, fmt_number
+from bot.base.messages import Button, Outgoing, Role
+from bot.core.context import Context
+from bot.core.dialog import Answers, Choice, Dialog, Doubtful, Effect, Invalid, Step
+from bot.core.router import Command
 from handlers.report_catalog import Indicator, Project, project, projects
 from handlers.validators import whole_number
 from storage import fieldwork

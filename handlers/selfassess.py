@@ -4,11 +4,11 @@ Nothing is stored unless the citizen agrees at the end."""
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.dialog import Answers, Dialog, Effect
-from bot.i18n import Tr
-from bot.messages import Outgoing
-from bot.router import Command
+from bot.base.i18n import Tr
+from bot.base.messages import Outgoing
+from bot.core.context import Context
+from bot.core.dialog import Answers, Dialog, Effect
+from bot.core.router import Command
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from storage.models import SavedAssessment
 from storage.repo import designations

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Button, Lang, Outgoing
-from bot.router import Command
+from bot.base.messages import Button, Lang, Outgoing
+from bot.core.context import Context
+from bot.core.router import Command
 from handlers import onboarding
 from storage.repo import area_path
 
@@ -24,7 +24,7 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     greeting = ctx.t(f"start.greeting.{ctx.role.value}", area=area_label(ctx))
     state = ctx.dialog_state
     if state is not None and state.get("dialog") in ctx.registry.dialogs:
-        from bot.app import ask_resume  # a paused dialog is never left silently in the way
+        from bot.core.app import ask_resume  # a paused dialog is never left silently in the way
 
         starter = ctx.registry.starter(str(state["dialog"]))
         return [Outgoing(greeting), *ask_resume(ctx, state, starter)]

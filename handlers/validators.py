@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.dialog import Answers, Invalid
-from bot.text import fold
+from bot.core.dialog import Answers, Invalid
+from bot.core.text import fold
 
 _MONEY = re.compile(r"^(\d+(?:[.,]\d+)*)\s*(trieu|tr|nghin|ngan|k|dong|d|vnd)?$")
 _UNITS = {"trieu": 1_000_000, "tr": 1_000_000, "nghin": 1_000, "ngan": 1_000, "k": 1_000}

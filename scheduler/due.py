@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bot.messages import Role
+from bot.base.messages import Role
 from scheduler.timetable import Audience, Calendar, Stage, quiet_until, stages
 from storage.models import AreaLevel
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import fmt_date, fmt_number, t
-from bot.messages import Lang, Outgoing
+from bot.base.i18n import fmt_date, fmt_number, t
+from bot.base.messages import Lang, Outgoing
 from scheduler.due import Due, Item, Status, World
 from scheduler.timetable import Audience, Calendar
 from storage.models import AreaLevel

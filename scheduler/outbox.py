@@ -20,10 +20,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from bot.base.clock import aware, utcnow
 from scheduler.limits import Limits, Monotonic, Pacer, Sleep
 from scheduler.transport import Blocked, Rejected, RetryAfter, Transient, Transport
 from storage import delivery
-from storage.models import OutboxMessage, aware, utcnow
+from storage.models import OutboxMessage
 from storage.repo import Store
 
 __all__ = ["Blocked", "Rejected", "RetryAfter", "Sender", "Transient", "Transport"]

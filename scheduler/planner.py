@@ -21,18 +21,16 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.messages import Lang, Role
-from handlers.notify import address, payloads_for
+from bot.base.messages import Lang, Role
 from scheduler import nudges
 from scheduler.due import Due, Person, Place, Status, World, compute, mark_planned
+from scheduler.post import BULK, push
 from scheduler.timetable import Calendar, period_of, shift
 from storage import progress
-from storage.delivery import enqueue
 from storage.models import User
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")
-PRIORITY = 2  # reminders and broadcasts go after replies (0) and notifications (1)
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,9 @@ def plan(session: Session, cal: Calendar, now: datetime, write: bool = True) -> 
 
 def _enqueue(session: Session, cal: Calendar, result: Plan, due: Due) -> None:
     lang = Lang(result.users[due.user_id].language)
-    channel, chat_id = address(result.accounts[due.user_id])
     reply = nudges.message(cal, result.world, due, result.now, lang)
-    enqueue(session, channel, chat_id, payloads_for(channel, reply, lang), now=result.now,
-            user_id=due.user_id, priority=PRIORITY, dedup_key=due.key)
+    push(session, due.user_id, lang, result.accounts[due.user_id], reply, result.now,
+         priority=BULK, dedup_key=due.key)
 
 
 def tick(store: Store, cal: Calendar, clock: Callable[[], datetime]) -> int:

@@ -18,10 +18,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.base.clock import utcnow
 from scheduler.planner import tick
 from scheduler.timetable import Calendar
 from storage.leader import Leader
-from storage.models import utcnow
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")

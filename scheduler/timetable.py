@@ -171,7 +171,7 @@ def stages(cal: Calendar, now: datetime) -> list[Stage]:
 
 def configured() -> Calendar:
     """The calendar of this installation (GIAMNGHEO_CALENDAR_FILE, GIAMNGHEO_TIMEZONE)."""
-    from bot.settings import get_settings
+    from bot.base.settings import get_settings
 
     settings = get_settings()
     return load_calendar(settings.calendar_file, settings.timezone)

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.base.clock import aware
 from storage.models import (
     ChannelPause,
     Identity,
@@ -27,7 +28,6 @@ from storage.models import (
     OutboxStatus,
     UpdateStatus,
     User,
-    aware,
 )
 
 Payload = dict[str, Any]

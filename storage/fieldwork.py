@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, func, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from bot.i18n import TZ
+from bot.base.clock import local
 from storage.models import Household, HouseholdUpdate, Report, ReportVersion, UpdateDecision
 
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
@@ -18,7 +18,7 @@ RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B l
 
 def period_of(moment: datetime) -> str:
     """The reporting month (local time) in which a message was sent."""
-    return moment.astimezone(TZ).strftime("%Y-%m")
+    return local(moment).strftime("%Y-%m")
 
 
 def new_receipt(session: Session, prefix: str = "BC") -> str:

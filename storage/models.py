@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    """The one wall clock of the project (UTC, aware); tests inject their own clocks."""
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """A time read back without an offset (SQLite stores none) is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from bot.base.clock import utcnow
 
 
 class AreaLevel(StrEnum):

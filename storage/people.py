@@ -8,8 +8,9 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from bot.messages import Role
-from storage.models import Area, AreaLevel, Invite, User, aware
+from bot.base.clock import aware
+from bot.base.messages import Role
+from storage.models import Area, AreaLevel, Invite, User
 
 INVITE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 INVITE_LENGTH = 8

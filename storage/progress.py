@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, func, or_, true
@@ -18,6 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from bot.base.clock import aware
 from storage.models import (
     Area,
     AreaLevel,
@@ -38,11 +39,6 @@ VILLAGE = AreaLevel.VILLAGE.value
 def _run(session: Session, query: Any) -> Any:
     """Run a core query of any width (sqlmodel's ``select`` is typed up to four columns)."""
     return session.exec(query)
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite gives back naive datetimes; they are UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

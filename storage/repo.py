@@ -12,9 +12,10 @@ from sqlalchemy import Connection, Engine, Row, and_, bindparam, insert, literal
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from bot.messages import ConversationKey, Role
+from bot.base.clock import utcnow
+from bot.base.messages import ConversationKey, Role
 from storage.db import Prepared, make_engine, migrate
-from storage.models import Area, Conversation, Identity, MessageLog, User, utcnow
+from storage.models import Area, Conversation, Identity, MessageLog, User
 from storage.seed import seed_areas
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.channels.memory import MemoryChannel
+from bot.core.app import App
 from storage.repo import Store
 
 PG_URL = os.environ.get("GIAMNGHEO_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.memory import MemoryChannel
-from bot.dialog import Choice, Dialog, Doubtful, Effect, Step
-from bot.router import Command
+from bot.core.dialog import Choice, Dialog, Doubtful, Effect, Step
+from bot.core.router import Command
 from handlers import build_registry
 from handlers.validators import money, whole_number
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import App
 from bot.channels.memory import MemoryChannel
+from bot.core.app import App
 from storage.repo import Store
 from tests.survey import SAVED, registry_with_survey, state_of
 

@@ -7,8 +7,8 @@ import string
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.i18n import catalog, fmt_date, fmt_money, fmt_number, parse_lang, t
-from bot.messages import Lang
+from bot.base.i18n import catalog, fmt_date, fmt_money, fmt_number, parse_lang, t
+from bot.base.messages import Lang
 
 ROOT = Path(__file__).resolve().parents[1]
 

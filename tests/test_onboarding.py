@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.messages import Role
+from bot.base.messages import Role
 from storage.models import Area, User
 from storage.people import create_invite
 from tests.test_cli import run

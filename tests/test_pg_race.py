@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.app import App
 from bot.channels.pipeline import Pipeline
+from bot.core.app import App
 from storage.models import (
     InboundUpdate,
     MessageLog,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.app import App
 from bot.channels.memory import MemoryChannel
+from bot.core.app import App
 from storage.models import CitizenQuestion, Household, Report, ReportVersion
 from storage.repo import Store
 from tests.test_household import NO_DEPRIVATION

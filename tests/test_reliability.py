@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from bot.app import App
-from bot.flood import FloodGate
-from bot.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming
+from bot.core.app import App
+from bot.core.flood import FloodGate
 from storage.repo import StorageUnavailable, Store
 
 
@@ -52,7 +52,7 @@ def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) ->
             raise repo.ConcurrentUpdate("x")
         real(session, conv)
 
-    monkeypatch.setattr("bot.app.save_conversation", racing)
+    monkeypatch.setattr("bot.core.app.save_conversation", racing)
     replies = app.handle(Incoming(key, text="1"))
     assert calls["n"] == 2 and "bao nhiêu người" in replies[0].text
 
@@ -83,6 +83,6 @@ def test_storage_outage_is_reported_not_hidden(store: Store, clock, monkeypatch)
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
 
-    monkeypatch.setattr("bot.app.load_chat", down)
+    monkeypatch.setattr("bot.core.app.load_chat", down)
     with pytest.raises(StorageUnavailable):
         app.handle(Incoming(ConversationKey("telegram", "9", "9"), text="/start"))

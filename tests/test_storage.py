@@ -11,8 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
-from bot.messages import ConversationKey
-from storage.models import Area, AreaLevel, Conversation, Identity, MessageLog, User, aware
+from bot.base.clock import aware
+from bot.base.messages import ConversationKey
+from storage.models import Area, AreaLevel, Conversation, Identity, MessageLog, User
 from storage.repo import (
     ConcurrentUpdate,
     Store,

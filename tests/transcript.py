@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.base.messages import Outgoing
 from bot.channels.terminal import render
-from bot.messages import Outgoing
 
 GOLDEN = Path(__file__).parent / "golden"
 RECEIPT = re.compile(r"\bBC-[A-Z0-9]{5}\b")  # random receipt codes

@@ -11,8 +11,8 @@ import logging
 import re
 from pathlib import Path
 
+from bot.base.settings import Settings, get_settings
 from bot.channels.pipeline import Platform
-from bot.settings import Settings, get_settings
 from scheduler.limits import Limits
 
 CHANNELS = ("telegram", "telegram-aiogram", "zalo")

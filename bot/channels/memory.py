@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.app import App
-from bot.messages import ConversationKey, Incoming, Location, Outgoing
+from bot.base.messages import ConversationKey, Incoming, Location, Outgoing
+from bot.core.app import App
 
 
 class MemoryChannel:

@@ -22,13 +22,15 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from bot.app import App
-from bot.channels.common import Payload, Profile, command_menu, render
-from bot.i18n import parse_lang
-from bot.messages import Incoming, Lang, Outgoing, Role
+from bot.base.clock import utcnow
+from bot.base.i18n import parse_lang
+from bot.base.messages import Incoming, Lang, Outgoing, Role
+from bot.channels.common import command_menu
+from bot.core.app import App
+from scheduler import post
 from scheduler.outbox import Sender, Transport
+from scheduler.render import Payload, Profile
 from storage import delivery
-from storage.models import utcnow
 from storage.repo import Store, user_for
 
 log = logging.getLogger("giamngheo.channels")
@@ -226,10 +228,9 @@ class Pipeline:
                     raise _HandlerFailed(replies)
             user = user_for(session, msg.key, parse_lang(msg.language_hint).value)
             lang = Lang(user.language)
-            payloads = [p for r in replies for p in render(r, self.platform.profile, lang)]
-            delivery.enqueue(session, self.platform.channel, msg.key.chat_id,
-                             [*([echo] if echo else []), *payloads], now=now,
-                             user_id=user.id, priority=0)
+            assert user.id is not None
+            post.replies(session, self.platform.channel, msg.key.chat_id, user.id, lang,
+                         replies, now, [echo] if echo else [])
             return Role(user.role), lang
 
     async def _with_photo(self, msg: Incoming) -> Incoming:

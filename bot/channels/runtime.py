@@ -20,14 +20,15 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.app import App
+from bot.base.clock import utcnow
+from bot.base.i18n import parse_lang, t
+from bot.base.messages import Lang, Role
 from bot.channels.common import command_menu
 from bot.channels.pipeline import Pipeline, Platform, RawUpdate
-from bot.i18n import parse_lang, t
-from bot.messages import Lang, Role
+from bot.core.app import App
 from scheduler.limits import Limits
 from scheduler.outbox import Sender
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage
 
 log = logging.getLogger("giamngheo.channels")
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from bot.channels.common import TELEGRAM, Payload, press_echo
+from bot.base.messages import Incoming
+from bot.channels.common import press_echo
 from bot.channels.pipeline import RawUpdate
 from bot.channels.updates import slim_telegram, telegram_incoming
-from bot.messages import Incoming
 from scheduler.outbox import Blocked, Rejected, RetryAfter, Transient
+from scheduler.render import TELEGRAM, Payload
 from storage.models import OutboxMessage
 
 ALLOWED_UPDATES = ["message", "callback_query"]

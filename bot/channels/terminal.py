@@ -7,9 +7,9 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from bot.app import App
-from bot.i18n import t
-from bot.messages import ConversationKey, Incoming, Outgoing
+from bot.base.i18n import t
+from bot.base.messages import ConversationKey, Incoming, Outgoing
+from bot.core.app import App
 from storage.repo import StorageUnavailable
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.channels.common import INDEX_PREFIX
-from bot.messages import ConversationKey, Incoming, Location
+from bot.base.messages import ConversationKey, Incoming, Location
+from scheduler.render import INDEX_PREFIX
 
 Payload = dict[str, Any]
 TELEGRAM, ZALO = "telegram", "zalo"

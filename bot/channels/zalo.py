@@ -14,11 +14,11 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.common import ZALO, Payload
+from bot.base.messages import Incoming
 from bot.channels.pipeline import RawUpdate
 from bot.channels.updates import slim_zalo, zalo_incoming, zalo_unwrap, zalo_update_id
-from bot.messages import Incoming
 from scheduler.outbox import Rejected, RetryAfter, Transient
+from scheduler.render import ZALO, Payload
 from storage.models import OutboxMessage
 
 URL_SCHEMES = ("http://", "https://")  # Zalo sends photos by URL only

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.core.app import App
 from storage.repo import Store
 from tests.channels.fake_telegram import FakeTelegram, Limits
 from tests.channels.fake_zalo import FakeZalo

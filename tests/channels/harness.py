@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlmodel import func, select
 
-from bot.app import App
+from bot.base.messages import ConversationKey, Incoming
 from bot.channels.pipeline import Platform
 from bot.channels.runtime import Runtime
-from bot.messages import ConversationKey, Incoming
+from bot.core.app import App
 from scheduler.limits import Limits
 from storage.models import InboundUpdate, OutboxMessage, OutboxStatus, UpdateStatus
 from storage.repo import Store

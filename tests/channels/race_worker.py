@@ -28,10 +28,10 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, func, select
 
-from bot.app import App
 from bot.channels.pipeline import RawUpdate
 from bot.channels.runtime import Runtime
 from bot.channels.telegram_common import TelegramCommon
+from bot.core.app import App
 from scheduler.limits import Limits
 from scheduler.outbox import Transient
 from storage import delivery

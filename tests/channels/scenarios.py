@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import App
+from bot.core.app import App
 from tests.channels.harness import Driver, terminal_code
 
 QUESTION = "hộ cận nghèo có được hỗ trợ bảo hiểm y tế không"

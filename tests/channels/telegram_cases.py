@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
-from bot.app import App
-from bot.channels.common import units
-from bot.context import Context
-from bot.messages import Button, Outgoing
-from bot.router import Command
+from bot.base.messages import Button, Outgoing
+from bot.core.app import App
+from bot.core.context import Context
+from bot.core.router import Command
+from scheduler.render import units
 from storage import delivery
 from storage.models import (
     ChannelPause,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.channels.telegram_aiogram import AiogramTelegram
+from bot.core.app import App
 from tests.channels import telegram_cases
 from tests.channels.fake_telegram import TOKEN, FakeTelegram
 from tests.channels.harness import TelegramDriver, running, spy

@@ -8,16 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.common import (
-    TELEGRAM,
-    ZALO,
-    callback_data,
-    command_menu,
-    keyboard,
-    render,
-    split_text,
-    units,
-)
+from bot.base.messages import Button, Lang, Location, Outgoing, Role
+from bot.base.settings import Settings
+from bot.channels.common import command_menu
 from bot.channels.launch import LaunchError, check_secret, make_platform
 from bot.channels.updates import (
     slim_telegram,
@@ -27,9 +20,16 @@ from bot.channels.updates import (
     zalo_unwrap,
     zalo_update_id,
 )
-from bot.messages import Button, Lang, Location, Outgoing, Role
-from bot.settings import Settings
 from handlers import build_registry
+from scheduler.render import (
+    TELEGRAM,
+    ZALO,
+    callback_data,
+    keyboard,
+    render,
+    split_text,
+    units,
+)
 
 TEXT = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyỹ 🌾.\n")),
                max_size=3000)

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.app import App
-from bot.channels.common import TELEGRAM
+from bot.base.messages import Outgoing
 from bot.channels.pipeline import Pipeline, RawUpdate
 from bot.channels.telegram_common import TelegramCommon
-from bot.context import Context
-from bot.messages import Outgoing
-from bot.router import Command
+from bot.core.app import App
+from bot.core.context import Context
+from bot.core.router import Command
+from scheduler.render import TELEGRAM
 from storage import delivery
 from storage.models import InboundUpdate, OutboxMessage, UpdateStatus, User
 from storage.repo import Store

@@ -6,8 +6,8 @@ import re
 
 from sqlmodel import func, select
 
-from bot.app import App
-from bot.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming
+from bot.core.app import App
 from storage.delivery import CODE_ALPHABET
 from storage.models import Identity, MessageLog, User
 from tests.conftest import FakeClock

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.messages import ConversationKey
+from bot.base.messages import ConversationKey
 from scheduler.limits import Limits, Pacer
 from scheduler.outbox import Blocked, Rejected, RetryAfter, Sender, Transient
 from storage import delivery

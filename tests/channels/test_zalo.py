@@ -9,11 +9,11 @@ import aiohttp
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.app import App
+from bot.base.messages import Button, Outgoing
 from bot.channels.zalo import QUOTA_PAUSE_S, IdlePoll, ZaloPlatform, result
-from bot.context import Context
-from bot.messages import Button, Outgoing
-from bot.router import Command
+from bot.core.app import App
+from bot.core.context import Context
+from bot.core.router import Command
 from scheduler.outbox import Rejected, RetryAfter, Transient
 from storage import delivery
 from tests.channels.fake_zalo import SECRET_HEADER as SECRET

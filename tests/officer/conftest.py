@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import get_settings
+from bot.base.settings import get_settings
 
 
 @pytest.fixture(autouse=True)

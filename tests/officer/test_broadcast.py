@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.dialog import Invalid
+from bot.core.dialog import Invalid
 from handlers import broadcast
 from storage.models import Area, Identity, User
 from tests.officer.helpers import add_account, check_golden, local, outbox, user_id

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.messages import Role
+from bot.base.messages import Role
 from scheduler.due import Person, Place, Status, World, compute, mark_planned
 from scheduler.timetable import CALENDAR, deadline, load_calendar, quiet_until
 

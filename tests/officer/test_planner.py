@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming
 from scheduler.planner import dry_run, tick
 from scheduler.timetable import load_calendar
 from tests.officer.helpers import add_account, local, outbox, user_id

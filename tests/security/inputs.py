@@ -8,7 +8,7 @@ from operator import add, mul
 
 from hypothesis import strategies as st
 
-from bot.messages import ConversationKey, Incoming, Location
+from bot.base.messages import ConversationKey, Incoming, Location
 from handlers import build_registry
 from tests.security.world import (
     ADMIN,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import t
-from bot.messages import Lang, Role
+from bot.base.i18n import t
+from bot.base.messages import Lang, Role
 from handlers import build_registry
 from tests.security.world import (
     ADMIN,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.messages import Role
+from bot.base.messages import Role
 from storage.models import Invite, LinkCode, User
 from storage.people import create_invite
 from tests.security.test_authorisation import REFUSED, REGISTRY, fresh, refused

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from bot.app import App
-from bot.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming
+from bot.core.app import App
 from storage.backup import BackupError, backup_database
 from storage.models import MessageLog, Report
 from storage.repo import Store

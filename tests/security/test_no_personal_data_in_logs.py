@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot.channels.memory import MemoryChannel
-from bot.text import fold
+from bot.core.text import fold
 from storage.models import CitizenQuestion, Household, HouseholdUpdate, MessageLog
 from storage.seed import DATA
 from tests.security.world import APOLOGY, DA5, NO_DEPRIVATION, Collect

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.dialog import CONFIRM, YES
-from bot.messages import Role
-from bot.router import resolve
-from bot.text import MAX_INPUT, clean_input
+from bot.base.messages import Role
+from bot.core.dialog import CONFIRM, YES
+from bot.core.router import resolve
+from bot.core.text import MAX_INPUT, clean_input
 from handlers.citizen import kb
 from tests.security.inputs import (
     ACTIONS,

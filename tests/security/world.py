@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.app import App
-from bot.i18n import t
-from bot.messages import ConversationKey, Incoming, Lang, Location, Outgoing, Role
+from bot.base.i18n import t
+from bot.base.messages import ConversationKey, Incoming, Lang, Location, Outgoing, Role
+from bot.core.app import App
 from handlers import build_registry
 from storage.models import (
     Area,

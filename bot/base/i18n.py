@@ -12,17 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
-from bot.messages import Lang
+from bot.base.clock import local_zone
+from bot.base.messages import Lang
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parents[1] / "locale"
 BABEL_LOCALE = {Lang.VI: "vi_VN", Lang.EN: "en_US"}
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @cache
@@ -74,5 +73,5 @@ def fmt_money(value: float, lang: Lang) -> str:
 
 def fmt_date(value: date | datetime, lang: Lang) -> str:
     if isinstance(value, datetime):
-        return format_datetime(value, "short", tzinfo=TZ, locale=BABEL_LOCALE[lang])
+        return format_datetime(value, "short", tzinfo=local_zone(), locale=BABEL_LOCALE[lang])
     return format_date(value, "short", locale=BABEL_LOCALE[lang])

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.i18n import Tr
-from bot.messages import Button, Outgoing
+from bot.base.i18n import Tr
+from bot.base.messages import Button, Outgoing
 
 Answers = Mapping[str, Any]
 Text = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers

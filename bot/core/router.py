@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bot import dialog as engine
-from bot.context import Context, Handler
-from bot.messages import Button, Outgoing, Role
-from bot.text import fold
+from bot.base.messages import Button, Outgoing, Role
+from bot.core import dialog as engine
+from bot.core.context import Context, Handler
+from bot.core.text import fold
 
 ALL_ROLES = frozenset(Role)
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from bot import dialog as engine
-from bot.i18n import Tr
-from bot.messages import ConversationKey, Lang, Outgoing, Role
+from bot.base.i18n import Tr
+from bot.base.messages import ConversationKey, Lang, Outgoing, Role
+from bot.core import dialog as engine
 from storage.models import User
 from storage.repo import Account, Chat, account_of
 
 if TYPE_CHECKING:
-    from bot.router import Registry
+    from bot.core.router import Registry
 
 
 @dataclass

@@ -8,14 +8,14 @@ from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
 
-from bot import dialog as engine
-from bot.context import Context
-from bot.flood import FloodGate
-from bot.i18n import fmt_number, parse_lang, t
-from bot.messages import Button, Incoming, Lang, Outgoing
-from bot.router import Registry, resolve
-from bot.text import MAX_INPUT, clean_input
-from storage.models import utcnow
+from bot.base.clock import utcnow
+from bot.base.i18n import fmt_number, parse_lang, t
+from bot.base.messages import Button, Incoming, Lang, Outgoing
+from bot.core import dialog as engine
+from bot.core.context import Context
+from bot.core.flood import FloodGate
+from bot.core.router import Registry, resolve
+from bot.core.text import MAX_INPUT, clean_input
 from storage.repo import (
     ConcurrentUpdate,
     StorageUnavailable,
