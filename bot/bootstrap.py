@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.base.i18n import parse_lang
 from bot.base.clock import use_zone
+from bot.base.i18n import parse_lang
 from bot.base.settings import Settings, get_settings
 from bot.core.app import App
 from storage.repo import Store
