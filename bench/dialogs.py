@@ -32,6 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.base.messages import Text
+from handlers import build_registry
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -156,7 +159,7 @@ def drive(app: App, sims: list[Sim], report_every: int) -> Run:
             inp = sim.next_input()
             t0 = time.perf_counter()
             try:
-                sim.last = app.handle(Incoming(sim.key, text=inp))
+                sim.last = app.handle(Incoming(sim.key, Text(inp)))
             except Exception:
                 run.errors += 1
                 sim.last = []
@@ -215,7 +218,7 @@ def table(rows: list[tuple[str, str]]) -> None:
 
 def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     store = Store.open(f"sqlite:///{tmp / 'bench.db'}")
-    app, rng = App(store), random.Random(args.seed)
+    app, rng = App(store, build_registry()), random.Random(args.seed)
     locks = Locks(store)
     logging.getLogger().addHandler(locks)
     sims = make_users(store, args.users, rng)

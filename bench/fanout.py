@@ -40,6 +40,8 @@ from typing import Any
 
 import aiohttp
 
+from handlers import build_registry
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -183,7 +185,7 @@ async def fan_out(args: argparse.Namespace, server: RemoteFake, store: Store,
                   tmp: Path) -> dict[str, Any]:
     users = Users(server, args.users, args.seed)
     limits = Limits(rate_per_s=args.rate, chat_interval_s=1.1)
-    runtime = Runtime(App(store), make_platform(args.library, server.url), limits,
+    runtime = Runtime(App(store, build_registry()), make_platform(args.library, server.url), limits,
                       media_dir=tmp / "media", poll_timeout=10, on_queued=users.on_queued)
     await runtime.start()
     queue_broadcast(store, args.messages)

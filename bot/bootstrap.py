@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.base.clock import use_zone
 from bot.base.i18n import parse_lang
-from bot.base.settings import Settings, get_settings
+from bot.base.settings import Settings
 from bot.core.app import App
+from bot.core.env import Env
+from handlers import build_registry
 from storage.repo import Store
 
 
 def build_app(settings: Settings | None = None) -> App:
-    settings = settings or get_settings()
+    """The real bot: the settings are read here once (environment, ``.env``) and handed
+    down; nothing below reads them again."""
+    settings = settings or Settings()
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     use_zone(settings.timezone)
     store = Store.open(settings.database_url, demo=settings.demo_data)
-    app = App(store, default_lang=parse_lang(settings.default_language))
-    app.registry.dialog_timeout = app.registry.dialog_timeout.__class__(
-        minutes=settings.dialog_timeout_minutes)
-    return app
+    registry = build_registry()
+    registry.dialog_timeout = timedelta(minutes=settings.dialog_timeout_minutes)
+    return App(store, registry, env=Env.load(settings),
+               default_lang=parse_lang(settings.default_language))

@@ -124,12 +124,11 @@ def run(
 @cli.command("scheduler")
 def run_scheduler() -> None:
     """Plan reminders every minute, in the foreground (with several, only the leader ticks)."""
-    from bot.base.settings import get_settings
     from bot.bootstrap import build_app
     from scheduler.runner import run_forever
-    from scheduler.timetable import configured
 
-    run_forever(build_app().store, configured(), get_settings().scheduler_interval_s)
+    app = build_app()
+    run_forever(app.store, app.env.calendar, app.env.settings.scheduler_interval_s)
 
 
 @cli.command()
@@ -148,9 +147,9 @@ def remind(
     from bot.bootstrap import build_app
     from scheduler.planner import dry_run as explain
     from scheduler.planner import tick
-    from scheduler.timetable import configured
 
-    cal = configured()
+    app = build_app()
+    cal = app.env.calendar
     if at is not None and not dry_run:
         typer.echo("--at needs --dry-run (reminders are only planned for now)", err=True)
         raise typer.Exit(2)
@@ -160,7 +159,7 @@ def remind(
         typer.echo(f"--at: not an ISO date-time: {at!r}", err=True)
         raise typer.Exit(2) from None
     now = (moment if moment.tzinfo else moment.replace(tzinfo=cal.tz)).astimezone(UTC)
-    store = build_app().store
+    store = app.store
     if not dry_run:
         typer.echo(t(Lang.VI, "officer.cli.queued", count=tick(store, cal, lambda: now)))
         return
@@ -189,8 +188,9 @@ def export(
     if fmt not in FORMATS or (period is not None and not PERIOD_RE.match(period)):
         typer.echo(f"--format is one of {', '.join(FORMATS)}; --period is YYYY-MM", err=True)
         raise typer.Exit(2)
-    with build_app().store.session() as session:
-        done = export_area(session, area, period, fmt, Path(out), Tr(Lang.VI))
+    app = build_app()
+    with app.store.session() as session:
+        done = export_area(session, area, period, fmt, Path(out), Tr(Lang.VI), app.env.calendar)
     if done is None:
         typer.echo(f"unknown area code {area!r}", err=True)
         raise typer.Exit(2)
@@ -206,11 +206,11 @@ def backup(
     force: bool = typer.Option(False, "--force", help="replace FILE if it exists"),
 ) -> None:
     """Copy the database consistently while the bot runs (SQLite; PostgreSQL: use pg_dump)."""
-    from bot.base.settings import get_settings
+    from bot.base.settings import Settings
     from storage.backup import BackupError, backup_database
 
     try:
-        done = backup_database(get_settings().database_url, file, overwrite=force)
+        done = backup_database(Settings().database_url, file, overwrite=force)
     except BackupError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from None

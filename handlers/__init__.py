@@ -1,30 +1,34 @@
-"""User journeys, one file each; ``build_registry`` puts them together for the core.
-
-A journey module may define COMMANDS, EFFECTS, ACTIONS (button data "prefix:arg"), and a
-dialog (NAME and build(), with LOOKUPS for steps that need the database). They are imported
-when the registry is built."""
+"""User journeys, one file each, registered here explicitly with their roles (see
+``bot.core.router.Journey``); ``build_registry`` puts them together for the core."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from bot.core.router import Registry
+from handlers import (
+    approvals,
+    broadcast,
+    citizen,
+    export,
+    household,
+    link,
+    mute,
+    notify,
+    onboarding,
+    overview,
+    questions,
+    report,
+    selfassess,
+    start,
+)
 
 # In menu order: each role's own work comes first anyway (see Registry.menu).
-JOURNEYS = ("citizen", "selfassess", "report", "household", "approvals", "questions",
-            "overview", "export", "broadcast", "onboarding", "mute", "start", "link")
+JOURNEYS = (citizen.JOURNEY, selfassess.JOURNEY, report.JOURNEY, household.JOURNEY,
+            approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY, export.JOURNEY,
+            broadcast.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY, link.JOURNEY)
 
 
 def build_registry() -> Registry:
-    from handlers import citizen, notify
-
     registry = Registry(fallback=citizen.answer, inbox=notify.inbox)
-    for name in JOURNEYS:
-        journey = import_module(f"handlers.{name}")
-        registry.commands += getattr(journey, "COMMANDS", [])
-        registry.effects.update(getattr(journey, "EFFECTS", {}))
-        registry.actions.update(getattr(journey, "ACTIONS", {}))
-        registry.lookups.update(getattr(journey, "LOOKUPS", {}))
-        if hasattr(journey, "build"):
-            registry.dialogs[journey.NAME] = journey.build()
+    for journey in JOURNEYS:
+        registry.add(journey)
     return registry

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.base.i18n import Tr, fmt_date
-from bot.base.messages import Button, Lang, Outgoing, Role
+from bot.base.messages import Button, Lang, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
-from bot.core.router import Command
+from bot.core.router import OFFICIALS, Action, Command, Journey
 from bot.core.text import parse_id
 from scheduler.post import notify
 from storage import fieldwork
@@ -18,7 +18,6 @@ from storage.people import in_scope, subtree_ids
 
 NAME = "duyet"
 DECISIONS = (UpdateDecision.APPROVED.value, UpdateDecision.REJECTED.value)
-OFFICERS = frozenset({Role.OFFICER, Role.ADMIN})
 STATUS_AFTER = {"newly_poor": "poor", "relapsed": "poor", "escaped": "escaped",
                 "newly_near_poor": "near_poor", "moved": "moved"}
 
@@ -59,8 +58,6 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
 
 
 def next_update(ctx: Context, arg: str) -> list[Outgoing]:
-    if ctx.role not in OFFICERS:
-        return [Outgoing(ctx.t("command.not_allowed"))]
     return show(ctx, parse_id(arg) or 0)
 
 
@@ -69,7 +66,7 @@ def decide(ctx: Context, arg: str) -> list[Outgoing]:
     number, _, decision = arg.partition(":")
     update_id = parse_id(number)
     update = ctx.session.get(HouseholdUpdate, update_id) if update_id else None
-    if (ctx.role not in OFFICERS or update is None or decision not in DECISIONS
+    if (update is None or decision not in DECISIONS
             or not in_scope(ctx.session, ctx.user, update.area_id)):
         return [Outgoing(ctx.t("approve.not_found"), ctx.registry.menu(ctx.role, ctx.t))]
     if update.decision != UpdateDecision.PENDING:
@@ -141,6 +138,8 @@ def _tell_collaborator(ctx: Context, update: HouseholdUpdate) -> None:
            dedup_key=f"decision:{update.id}")
 
 
-COMMANDS = [Command(("duyet", "approve"), command, OFFICERS, "menu.approve", "help.approve")]
-EFFECTS = {"decide_update": apply}
-ACTIONS = {"decide": decide, "nextupd": next_update}
+JOURNEY = Journey(
+    commands=(Command(("duyet", "approve"), command, OFFICIALS, "menu.approve",
+                      "help.approve"),),
+    actions=(Action("decide", decide, OFFICIALS), Action("nextupd", next_update, OFFICIALS)),
+    dialog=build, effects={"decide_update": apply})

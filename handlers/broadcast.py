@@ -14,10 +14,10 @@ from bot.base.i18n import Tr, fmt_date, fmt_number, t
 from bot.base.messages import Lang, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.core.router import Command
-from handlers.overview import OFFICIALS, scope
+from bot.core.router import OFFICIALS, Command, Journey
+from handlers.overview import scope
 from scheduler.post import BULK, push
-from scheduler.timetable import configured, quiet_until
+from scheduler.timetable import quiet_until
 from storage import progress
 from storage.models import Area
 from storage.people import in_scope
@@ -79,7 +79,7 @@ def send(ctx: Context, effect: Effect) -> list[Outgoing]:
     area = ctx.session.get(Area, data["area"])
     if area is None or not _allowed(ctx, area):
         return [Outgoing(ctx.t("officer.out_of_scope"), ctx.registry.menu(ctx.role, ctx.t))]
-    wait = quiet_until(configured(), ctx.now)
+    wait = quiet_until(ctx.env.calendar, ctx.now)
     queued = unreachable = 0
     for user_id, (language, accounts) in progress.audience(ctx.session, data["area"],
                                                             data["audience"]).items():
@@ -100,9 +100,10 @@ def send(ctx: Context, effect: Effect) -> list[Outgoing]:
 
 
 def _allowed(ctx: Context, area: Area) -> bool:
-    return ctx.role in OFFICIALS and in_scope(ctx.session, ctx.user, area.id)
+    return in_scope(ctx.session, ctx.user, area.id)
 
 
-COMMANDS = [Command(("thongbao", "broadcast"), start, OFFICIALS, "menu.broadcast",
-                    "help.broadcast", dialog=NAME)]
-EFFECTS = {"broadcast": send}
+JOURNEY = Journey(
+    commands=(Command(("thongbao", "broadcast"), start, OFFICIALS, "menu.broadcast",
+                      "help.broadcast", dialog=NAME),),
+    dialog=build, effects={"broadcast": send})

@@ -10,7 +10,7 @@ import yaml
 
 from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
+from bot.core.router import Action, Command, Journey
 from bot.core.text import fold, parse_id
 from knowledge.search import Answer, Entry, KnowledgeBase
 from storage.models import CitizenQuestion, QuestionStatus
@@ -117,8 +117,8 @@ def ask_prompt(ctx: Context, args: str) -> list[Outgoing]:
     return [Outgoing(ctx.t("ask.prompt"), (Button(ctx.t("ask.topics"), "cmd:chude"),))]
 
 
-COMMANDS = [
-    Command(("hoi", "ask"), ask_prompt, label="menu.ask", help="help.ask"),
-    Command(("chude", "topics"), topics, label="menu.topics", help="help.topics"),
-]
-ACTIONS = {"kb": show_entry, "topic": topic, "handoff": handoff}
+JOURNEY = Journey(
+    commands=(Command(("hoi", "ask"), ask_prompt, label="menu.ask", help="help.ask"),
+              Command(("chude", "topics"), topics, label="menu.topics", help="help.topics")),
+    actions=(Action("kb", show_entry), Action("topic", topic), Action("handoff", handoff)),
+)

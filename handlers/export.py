@@ -19,13 +19,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.base.i18n import Tr, fmt_number
+from bot.base.i18n import Tr, fmt_month, fmt_number
 from bot.base.messages import Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
-from handlers.overview import OFFICIALS, PERIOD, out_dir, scope
+from bot.core.env import private
+from bot.core.router import OFFICIALS, Command, Journey
+from handlers.overview import PERIOD, scope
 from handlers.report_catalog import indicator
-from scheduler.timetable import Calendar, configured, deadline_end
+from scheduler.timetable import Calendar, deadline_end
 from storage import progress
 from storage.models import Area
 
@@ -138,10 +139,9 @@ def write_csv(path: Path, sheet: Sheet) -> None:
 
 
 def export(session: Session, area: Area, period: str | None, fmt: str, out: Path,
-           tr: Tr, cal: Calendar | None = None) -> Exported:
+           tr: Tr, cal: Calendar) -> Exported:
     """Write the area's reports and households to ``out`` (and ``out``-ho for csv)."""
     assert area.id is not None and fmt in FORMATS
-    cal = cal or configured()
     counts = [0], [0]
 
     def sheet(kind: str, columns: tuple[str, ...], rows: Iterable[list[Any]]) -> Sheet:
@@ -163,10 +163,10 @@ def export(session: Session, area: Area, period: str | None, fmt: str, out: Path
 
 
 def export_area(session: Session, code: str | None, period: str | None, fmt: str, out: Path,
-                tr: Tr) -> Exported | None:
+                tr: Tr, cal: Calendar) -> Exported | None:
     """The CLI's export: an area by code (default: the province); None if unknown."""
     area = progress.area_by_code(session, code) if code else progress.top_area(session)
-    return None if area is None else export(session, area, period, fmt, out, tr)
+    return None if area is None else export(session, area, period, fmt, out, tr, cal)
 
 
 def command(ctx: Context, args: str) -> list[Outgoing]:
@@ -175,10 +175,13 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     if isinstance(found, str):
         return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
     stamp = f"{found.area.code}-{found.period or 'all'}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}"
-    done = export(ctx.session, found.area, found.period, fmt, out_dir() / f"baocao-{stamp}.{fmt}",
-                  ctx.t)
+    done = export(ctx.session, found.area, found.period, fmt,
+                  ctx.env.files() / f"baocao-{stamp}.{fmt}", ctx.t, ctx.env.calendar)
+    for path in done.paths:
+        private(path)
     summary = ctx.t("officer.export.done", area=found.area.name,
-                    period=found.period or ctx.t("officer.export.all_periods"),
+                    period=(fmt_month(found.period, ctx.lang) if found.period
+                            else ctx.t("officer.export.all_periods")),
                     reports=fmt_number(done.reports, ctx.lang),
                     households=fmt_number(done.households, ctx.lang))
     replies = [Outgoing(summary if i == 0 else "", document_path=str(p))
@@ -186,4 +189,5 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     return [*replies, Outgoing(ctx.t("officer.export.more"), ctx.registry.menu(ctx.role, ctx.t))]
 
 
-COMMANDS = [Command(("xuat", "export"), command, OFFICIALS, "menu.export", "help.export")]
+JOURNEY = Journey(commands=(Command(("xuat", "export"), command, OFFICIALS, "menu.export",
+                                   "help.export"),))

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Row
 
 from bot.base.i18n import Tr
-from bot.base.messages import Outgoing, Role
+from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
 from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.core.router import Command
+from bot.core.router import COLLABORATORS, Command, Journey
 from bot.core.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_path
@@ -24,7 +24,6 @@ from storage.repo import designations_of
 NAME = "hogiadinh"
 NEW = "new"
 EVENTS = ("newly_poor", "relapsed", "escaped", "newly_near_poor", "moved", "members_changed")
-COLLABORATORS = frozenset({Role.COLLABORATOR})
 
 
 def matches(answers: Answers, limit: int = 5) -> list[list[Any]]:
@@ -127,11 +126,13 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     return ctx.start_dialog(NAME, known)
 
 
-def candidates(ctx: Context, answers: Answers, typed: str) -> Answers:
+def candidates(ctx: Context, answers: Answers, typed: Input) -> Answers:
     """Before the name is read: the village's households close to it (only these are kept
     in the dialog's state, not the whole register)."""
+    if not isinstance(typed, Text):
+        return {}
     names = fieldwork.village_households(ctx.conn, answers["_village"])
-    return {"_households": closest(" ".join(typed.split()), names, 5, 75)}
+    return {"_households": closest(" ".join(typed.text.split()), names, 5, 75)}
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
@@ -145,7 +146,7 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
                      ctx.registry.menu(ctx.role, ctx.t))]
 
 
-COMMANDS = [Command(("hogiadinh", "household"), start, COLLABORATORS, "menu.household",
-                    "help.household", dialog=NAME)]
-EFFECTS = {"household_update": save}
-LOOKUPS = {(NAME, "name"): candidates}
+JOURNEY = Journey(
+    commands=(Command(("hogiadinh", "household"), start, COLLABORATORS, "menu.household",
+                      "help.household", dialog=NAME),),
+    dialog=build, effects={"household_update": save}, lookups={"name": candidates})

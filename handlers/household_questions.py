@@ -119,7 +119,7 @@ def programmes(result: Assessment, std: Standard, tr: Tr) -> list[str]:
     for section_id in result.programmes:
         section = std.section(section_id)
         agency = tr.pick(section.agency) if section.agency else tr("assess.no_agency")
-        lines.append(f"• {tr.pick(section.name)} [{section_id}] — {agency}")
+        lines.append(f"• {tr.pick(section.name)} — {agency}")
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.base.messages import Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
+from bot.core.router import Command, Journey
 from storage.delivery import CODE_TTL, LinkResult, issue_link_code, redeem_link_code
 
 MESSAGES = {
@@ -32,4 +32,4 @@ def link(ctx: Context, args: str) -> list[Outgoing]:
     return [Outgoing(ctx.t("link.done"), ctx.registry.menu(ctx.role, ctx.t))]
 
 
-COMMANDS = [Command(("lienket", "link"), link, help="help.link")]
+JOURNEY = Journey(commands=(Command(("lienket", "link"), link, help="help.link"),))

@@ -7,11 +7,10 @@ from officers (/thongbao) still arrive.
 
 from __future__ import annotations
 
-from bot.base.messages import Outgoing, Role
+from bot.base.messages import Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
+from bot.core.router import STAFF, Command, Journey
 
-STAFF = frozenset({Role.COLLABORATOR, Role.OFFICER, Role.ADMIN})
 OFF, ON = {"tat", "tắt", "off"}, {"bat", "bật", "on"}
 
 
@@ -24,4 +23,4 @@ def toggle(ctx: Context, args: str) -> list[Outgoing]:
     return [Outgoing(ctx.t(key), ctx.registry.menu(ctx.role, ctx.t))]
 
 
-COMMANDS = [Command(("tatnhacnho", "mute"), toggle, STAFF, help="help.mute")]
+JOURNEY = Journey(commands=(Command(("tatnhacnho", "mute"), toggle, STAFF, help="help.mute"),))

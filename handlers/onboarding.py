@@ -9,14 +9,13 @@ from bot.base.i18n import Tr, fmt_date
 from bot.base.messages import Outgoing, Role
 from bot.core.context import Context
 from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
-from bot.core.router import Command
+from bot.core.router import OFFICIALS, Command, Journey
 from bot.core.text import closest
 from storage.models import Area
 from storage.people import InviteResult, create_invite, invitable_areas, redeem_invite
 from storage.repo import area_path
 
 NAME = "moi"
-ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
 MANY = 12  # more areas than this: type a name first
 
 
@@ -97,6 +96,7 @@ def save_invite(ctx: Context, effect: Effect) -> list[Outgoing]:
                      ctx.registry.menu(ctx.role, ctx.t))]
 
 
-COMMANDS = [Command(("moi", "invite"), invite, ISSUERS, "menu.invite", "help.invite",
-                    dialog=NAME)]
-EFFECTS = {"create_invite": save_invite}
+JOURNEY = Journey(
+    commands=(Command(("moi", "invite"), invite, OFFICIALS, "menu.invite", "help.invite",
+                      dialog=NAME),),
+    dialog=build, effects={"create_invite": save_invite})

@@ -10,7 +10,6 @@ an area inside it, ``/tongquan YYYY-MM`` picks another month.
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,20 +17,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.base.i18n import Tr, fmt_date, fmt_number
-from bot.base.messages import Outgoing, Role
-from bot.base.settings import get_settings
+from bot.base.i18n import Tr, fmt_date, fmt_month, fmt_number
+from bot.base.messages import Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
+from bot.core.env import private
+from bot.core.router import OFFICIALS, Command, Journey
 from handlers.report_catalog import projects
-from scheduler.timetable import Calendar, configured, deadline, deadline_end, period_of
+from scheduler.timetable import Calendar, deadline, deadline_end, period_of
 from storage import progress
 from storage.models import Area, AreaLevel
 from storage.people import in_scope
 from storage.progress import Unit
 
-OFFICIALS = frozenset({Role.OFFICER, Role.ADMIN})
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LOOKS_LIKE_MONTH = re.compile(r"^\d{4}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -51,18 +50,13 @@ def scope(ctx: Context, args: str) -> Scope | str:
         if PERIOD.match(token):
             period = token
             continue
+        if LOOKS_LIKE_MONTH.match(token):  # 2026-13, 2026-00: a month, but not a real one
+            return "officer.bad_month"
         found = progress.area_by_code(ctx.session, token)
         if found is None or not in_scope(ctx.session, ctx.user, found.id):
             return "officer.out_of_scope"
         area = found
     return Scope(area, period)
-
-
-def out_dir() -> Path:
-    """Where exports and charts are written (GIAMNGHEO_EXPORT_DIR, else the temp dir)."""
-    path = Path(get_settings().export_dir or Path(tempfile.gettempdir()) / "giamngheo")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ def project_lines(ov: Overview, tr: Tr) -> list[str]:
     lines, silent = [tr("officer.overview.projects", year=ov.period[:4])], []
     for proj in projects():
         if not any(ov.totals.get(i.code) for i in proj.indicators):
-            silent.append(proj.section)
+            silent.append(tr.pick(proj.title).split(":")[0])  # "Dự án 3, TDA 1"
             continue
         lines.append(tr.pick(proj.title))
         for ind in proj.indicators:
@@ -104,13 +98,14 @@ def project_lines(ov: Overview, tr: Tr) -> list[str]:
                             value=fmt_number(value, tr.lang), unit=tr.pick(ind.unit),
                             target=target))
     if silent:
-        lines.append(tr("officer.overview.no_figures", projects=", ".join(silent)))
+        lines.append(tr("officer.overview.no_figures", projects="; ".join(silent)))
     return lines
 
 
 def unit_lines(ov: Overview, tr: Tr) -> list[str]:
     key = "officer.overview.by_village" if ov.by_village else "officer.overview.by_commune"
-    lines = [tr(key, period=ov.period, deadline=fmt_date(ov.deadline, tr.lang))]
+    lines = [tr(key, period=fmt_month(ov.period, tr.lang),
+                deadline=fmt_date(ov.deadline, tr.lang))]
     if not ov.units:
         return [*lines, tr("officer.overview.no_villages")]
     for u in ov.units:
@@ -133,7 +128,7 @@ def _counts(expected: int, received: int, on_time: int, tr: Tr) -> str:
 
 
 def text(ov: Overview, tr: Tr) -> str:
-    head = tr("officer.overview.title", area=ov.area.name, period=ov.period)
+    head = tr("officer.overview.title", area=ov.area.name, period=fmt_month(ov.period, tr.lang))
     return "\n".join([head, "", *project_lines(ov, tr), "", *unit_lines(ov, tr)])
 
 
@@ -164,7 +159,7 @@ def draw(ov: Overview, tr: Tr, path: Path) -> Path:
 
 
 def _reports_axes(ax: Any, ov: Overview, tr: Tr) -> None:
-    ax.set_title(tr("officer.chart.reports", period=ov.period))
+    ax.set_title(tr("officer.chart.reports", period=fmt_month(ov.period, tr.lang)))
     if not ov.units:
         ax.text(0.5, 0.5, tr("officer.overview.no_villages"), ha="center", va="center")
         ax.set_axis_off()
@@ -187,14 +182,14 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     found = scope(ctx, args)
     if isinstance(found, str):
         return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
-    cal = configured()
+    cal = ctx.env.calendar
     ov = gather(ctx.session, found.area, found.period or period_of(cal, ctx.now), cal)
     name = f"tongquan-{ov.area.code}-{ov.period}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}.png"
-    chart = draw(ov, ctx.t, out_dir() / name)
+    chart = private(draw(ov, ctx.t, ctx.env.files() / name))
     return [Outgoing(text(ov, ctx.t)),
             Outgoing(ctx.t("officer.overview.chart"), ctx.registry.menu(ctx.role, ctx.t),
                      image_path=str(chart))]
 
 
-COMMANDS = [Command(("tongquan", "overview"), command, OFFICIALS, "menu.overview",
-                    "help.overview")]
+JOURNEY = Journey(commands=(Command(("tongquan", "overview"), command, OFFICIALS,
+                                   "menu.overview", "help.overview"),))

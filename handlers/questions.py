@@ -7,17 +7,16 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, or_, select
 
 from bot.base.i18n import Tr, fmt_date
-from bot.base.messages import Button, Lang, Outgoing, Role
+from bot.base.messages import Button, Lang, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
-from bot.core.router import Command
+from bot.core.router import OFFICIALS, Action, Command, Journey
 from bot.core.text import parse_id
 from scheduler.post import notify
 from storage.models import Area, AreaLevel, CitizenQuestion, QuestionStatus, User
 from storage.people import in_scope, subtree_ids
 
 NAME = "traloi"
-OFFICERS = frozenset({Role.OFFICER, Role.ADMIN})
 
 
 def open_questions(ctx: Context) -> list[CitizenQuestion]:
@@ -52,15 +51,13 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
 
 
 def next_question(ctx: Context, arg: str) -> list[Outgoing]:
-    if ctx.role not in OFFICERS:
-        return [Outgoing(ctx.t("command.not_allowed"))]
     return show(ctx, parse_id(arg) or 0)
 
 
 def _find(ctx: Context, arg: str) -> CitizenQuestion | None:
     number = parse_id(arg)
     q = ctx.session.get(CitizenQuestion, number) if number else None
-    if ctx.role not in OFFICERS or q is None or q.status == "draft":
+    if q is None or q.status == "draft":
         return None
     return q if q in open_questions(ctx) or q.status == QuestionStatus.ANSWERED else None
 
@@ -110,7 +107,9 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     return [Outgoing(ctx.t("questions.sent", number=q.id)), *show(ctx)]
 
 
-COMMANDS = [Command(("cauhoi", "questions"), command, OFFICERS, "menu.questions",
-                    "help.questions")]
-EFFECTS = {"answer_question": save}
-ACTIONS = {"answerq": start_answer, "nextq": next_question}
+JOURNEY = Journey(
+    commands=(Command(("cauhoi", "questions"), command, OFFICIALS, "menu.questions",
+                      "help.questions"),),
+    actions=(Action("answerq", start_answer, OFFICIALS),
+             Action("nextq", next_question, OFFICIALS)),
+    dialog=build, effects={"answer_question": save})

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Row
 
-from bot.base.i18n import Tr, fmt_date, fmt_number
-from bot.base.messages import Button, Outgoing, Role
+from bot.base.i18n import Tr, fmt_date, fmt_month, fmt_number
+from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Choice, Dialog, Doubtful, Effect, Invalid, Step
-from bot.core.router import Command
-from handlers.report_catalog import Indicator, Project, project, projects
-from handlers.validators import whole_number
+from bot.core.router import COLLABORATORS, Action, Command, Journey
+from handlers.report_catalog import Indicator, Project, has_project, project, projects
+from handlers.validators import evidence, location, no_photo_typed, shared_location, whole_number
 from storage import fieldwork
+from storage.fieldwork import NO_CHANGE as NO_CHANGE_CODE
 from storage.models import AreaLevel
 from storage.repo import area_path
 
 NAME = "baocao"
 NO_CHANGE = "nochange"
-COLLABORATORS = frozenset({Role.COLLABORATOR})
 
 
 def _project_choices(answers: Answers) -> tuple[Choice, ...]:
-    return (Choice(NO_CHANGE, "report.no_change"),
-            *(Choice(p.section, p.title) for p in projects()))
+    """"No change" is offered only while the village has no real report this month."""
+    real = [p for p in answers.get("_reported", ()) if p != fieldwork.NO_CHANGE]
+    first = () if real else (Choice(NO_CHANGE, "report.no_change"),)
+    return (*first, *(Choice(p.section, p.title) for p in projects()))
 
 
 def _after_project(answers: Answers) -> str | None:
@@ -72,37 +73,40 @@ def _note(text: str, answers: Answers) -> str:
     return text
 
 
-def _photo(text: str, answers: Answers) -> str:
-    if text.startswith("photo:") and len(text) > 6:
-        return text[6:]
-    raise Invalid("report.photo_expected")
-
-
-_LATLON = re.compile(r"^(?:loc:)?\s*(-?\d{1,2}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
-
-def _location(text: str, answers: Answers) -> list[float]:
-    match = _LATLON.match(text)
-    if match is None:
-        raise Invalid("report.location_expected")
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Invalid("report.location_expected")
-    return [lat, lon]
-
-
 def build() -> Dialog:
     steps = [Step("project", "report.choose_project", options=_project_choices,
                   next=_after_project)]
     steps += [_value_step(p, i) for p in projects() for i in range(len(p.indicators))]
     steps += [
-        Step("note", "report.note", parse=_note, skippable=True, skip_label="report.skip"),
-        Step("photo", "report.photo", parse=_photo, skippable=True, skip_label="report.skip",
-             next=lambda a: "location" if a.get("photo") else None),
-        Step("location", "report.location", parse=_location, skippable=True,
-             skip_label="report.skip"),
+        Step("note", _kept_prompt("report.note"), parse=_note, skippable=True,
+             skip_label=_skip_label),
+        Step("photo", _kept_prompt("report.photo"), parse=no_photo_typed, take=evidence,
+             skippable=True, skip_label=_skip_label,
+             next=lambda a: "location" if kept(a, "photo") else None),
+        Step("location", _kept_prompt("report.location"), parse=location,
+             take=shared_location, skippable=True, skip_label=_skip_label),
     ]
     return Dialog(NAME, "report.title", tuple(steps), summary, effects, done="report.thanks")
+
+
+def kept(answers: Answers, key: str) -> Any:
+    """The answer, or, when correcting a report and the step was skipped, what was saved."""
+    value = answers.get(key)
+    return value if value is not None else answers.get("_was", {}).get(key)
+
+
+def _skip_label(answers: Answers) -> str:
+    return "report.keep" if answers.get("_was", {}) else "report.skip"
+
+
+def _kept_prompt(key: str) -> Callable[[Answers, Tr], str]:
+    def prompt(answers: Answers, tr: Tr) -> str:
+        text = tr(key)
+        if answers.get("_was"):
+            text += "\n" + tr("report.keep_hint")
+        return text
+
+    return prompt
 
 
 def values_of(answers: Answers) -> dict[str, int]:
@@ -111,7 +115,7 @@ def values_of(answers: Answers) -> dict[str, int]:
 
 def summary(answers: Answers, tr: Tr) -> str:
     lines = [tr("report.summary_title", village=answers.get("_village_name", ""),
-                period=answers.get("_period", ""))]
+                month=answers.get("_month", ""))]
     if answers.get("_correct"):
         lines.append(tr("report.correcting", receipt=answers["_correct"]))
     if answers["project"] == NO_CHANGE:
@@ -124,23 +128,26 @@ def summary(answers: Answers, tr: Tr) -> str:
         if value is not None:
             lines.append(f"• {tr.pick(ind.name)}: {fmt_number(value, tr.lang)} "
                          f"{tr.pick(ind.unit)}")
-    if answers.get("note"):
-        lines.append(tr("report.summary_note", note=answers["note"]))
-    lines.append(tr("report.summary_photo") if answers.get("photo") else tr("report.no_photo"))
-    if answers.get("location"):
-        lat, lon = answers["location"]
+    if kept(answers, "note"):
+        lines.append(tr("report.summary_note", note=kept(answers, "note")))
+    photo = kept(answers, "photo")
+    lines.append(tr(f"report.summary_{photo['kind']}", count=len(photo["refs"])) if photo
+                 else tr("report.no_photo"))
+    if kept(answers, "location"):
+        lat, lon = kept(answers, "location")
         lines.append(tr("report.summary_location", lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
     return "\n".join(lines)
 
 
 def effects(answers: Answers) -> tuple[Effect, ...]:
-    location = answers.get("location") or [None, None]
+    place = kept(answers, "location") or [None, None]
+    photo = kept(answers, "photo")
     content = {"values": values_of(answers), "no_change": answers["project"] == NO_CHANGE,
-               "note": answers.get("note"), "photo_id": answers.get("photo"),
-               "latitude": location[0], "longitude": location[1]}
+               "note": kept(answers, "note"), "evidence": [photo] if photo else [],
+               "latitude": place[0], "longitude": place[1]}
+    code = NO_CHANGE_CODE if content["no_change"] else answers["project"]
     return (Effect("save_report", {"village": answers["_village"], "content": content,
-                                   "project": "*" if content["no_change"] else answers["project"],
-                                   "correct": answers.get("_correct")}),)
+                                   "project": code, "correct": answers.get("_correct")}),)
 
 
 def village_path(ctx: Context) -> list[Row[Any]]:
@@ -154,9 +161,11 @@ def village_of(ctx: Context) -> Row[Any] | None:
 
 
 def context_answers(ctx: Context, village: Row[Any]) -> dict[str, Any]:
+    period = fieldwork.period_of(ctx.moment)
     return {"_village": village.id, "_village_name": village.name,
-            "_period": fieldwork.period_of(ctx.moment),
-            "_past": fieldwork.past_max(ctx.session, village.id)}
+            "_period": period, "_month": fmt_month(period, ctx.lang),
+            "_past": fieldwork.past_max(ctx.session, village.id),
+            "_reported": fieldwork.reported_projects(ctx.session, village.id, period)}
 
 
 def start(ctx: Context, args: str) -> list[Outgoing]:
@@ -175,11 +184,19 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
         version = fieldwork.add_version(ctx.session, report, ctx.user_id, ctx.moment,
                                         data["content"])
     else:
-        report, version = fieldwork.save_report(
+        saved = fieldwork.save_report(
             ctx.session, area_id=data["village"], project=data["project"],
             author_id=ctx.user_id, sent_at=ctx.moment, content=data["content"])
+        if saved is None:  # "no change" after a real report of the month: nothing to add
+            return [Outgoing(ctx.t("report.no_change_not_needed"), menu_buttons(ctx))]
+        report, version, replaced = saved
+        if replaced:
+            return [Outgoing(ctx.t("report.receipt", receipt=report.receipt, version=version,
+                                   month=fmt_month(report.period, ctx.lang)) + "\n"
+                             + ctx.t("report.replaces_no_change", receipt=replaced),
+                             menu_buttons(ctx))]
     return [Outgoing(ctx.t("report.receipt", receipt=report.receipt, version=version,
-                           period=report.period), menu_buttons(ctx))]
+                           month=fmt_month(report.period, ctx.lang)), menu_buttons(ctx))]
 
 
 def menu_buttons(ctx: Context) -> tuple[Button, ...]:
@@ -198,11 +215,13 @@ def my_reports(ctx: Context, args: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("report.none_yet"), menu_buttons(ctx))]
     lines, buttons = [ctx.t("report.mine_title")], []
     for r in reports:
-        name = ctx.t("report.no_change") if r.project == "*" else r.project
-        lines.append(ctx.t("report.mine_line", receipt=r.receipt, project=name,
-                           period=r.period, version=r.version,
-                           sent=fmt_date(r.sent_at, ctx.lang)))
-        if _correctable(ctx, r) and r.project != "*":
+        name = ctx.t("report.no_change") if r.project == NO_CHANGE_CODE else \
+            ctx.t.pick(project(r.project).title) if has_project(r.project) else r.project
+        line = ctx.t("report.mine_line", receipt=r.receipt, project=name,
+                     month=fmt_month(r.period, ctx.lang), version=r.version,
+                     sent=fmt_date(r.sent_at, ctx.lang))
+        lines.append(line + (" " + ctx.t("report.withdrawn") if r.withdrawn_at else ""))
+        if _correctable(ctx, r) and r.project != NO_CHANGE_CODE and not r.withdrawn_at:
             buttons.append(Button(ctx.t("report.fix_button", receipt=r.receipt),
                                   f"fix:{r.receipt}"))
     return [Outgoing("\n".join(lines), tuple(buttons) or menu_buttons(ctx))]
@@ -212,21 +231,25 @@ def fix(ctx: Context, receipt: str) -> list[Outgoing]:
     """Correct a report of this period: the same questions, saved as a new version."""
     report = fieldwork.report_by_receipt(ctx.session, receipt)
     village = village_of(ctx)
-    if (ctx.role not in COLLABORATORS or report is None or village is None
-            or report.area_id != village.id):  # another village's receipt: as if unknown
+    # another village's receipt: as if unknown
+    if report is None or village is None or report.area_id != village.id:
         return [Outgoing(ctx.t("report.not_yours"), menu_buttons(ctx))]
     if not _correctable(ctx, report):
         return [Outgoing(ctx.t("report.correction_closed"), menu_buttons(ctx))]
+    latest = fieldwork.latest_version(ctx.session, report.id or 0)
+    was = {"note": latest.note, "photo": latest.evidence[0] if latest.evidence else None,
+           "location": ([latest.latitude, latest.longitude]
+                        if latest.latitude is not None and latest.longitude is not None
+                        else None)}
     known = {**context_answers(ctx, village), "project": report.project,
-             "_correct": report.receipt}
+             "_correct": report.receipt, "_was": {k: v for k, v in was.items() if v}}
     return ctx.start_dialog(NAME, known)
 
 
-COMMANDS = [
-    Command(("baocao", "report"), start, COLLABORATORS, "menu.report", "help.report",
-            dialog=NAME),
-    Command(("baocaocuatoi", "myreports"), my_reports, COLLABORATORS, "menu.myreports",
-            "help.myreports"),
-]
-EFFECTS = {"save_report": save}
-ACTIONS = {"fix": fix}
+JOURNEY = Journey(
+    commands=(Command(("baocao", "report"), start, COLLABORATORS, "menu.report",
+                      "help.report", dialog=NAME),
+              Command(("baocaocuatoi", "myreports"), my_reports, COLLABORATORS,
+                      "menu.myreports", "help.myreports")),
+    actions=(Action("fix", fix, COLLABORATORS),),
+    dialog=build, effects={"save_report": save})

@@ -42,3 +42,7 @@ def project(section: str) -> Project:
 
 def indicator(code: str) -> tuple[Project, Indicator]:
     return next((p, i) for p in projects() for i in p.indicators if i.code == code)
+
+
+def has_project(section: str) -> bool:
+    return any(p.section == section for p in projects())

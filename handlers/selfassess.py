@@ -8,7 +8,7 @@ from bot.base.i18n import Tr
 from bot.base.messages import Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect
-from bot.core.router import Command
+from bot.core.router import Command, Journey
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from storage.models import SavedAssessment
 from storage.repo import designations
@@ -45,6 +45,7 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     return []
 
 
-COMMANDS = [Command(("tudanhgia", "selfcheck"), start, label="menu.selfassess",
-                    help="help.selfassess", dialog=NAME)]
-EFFECTS = {"save_assessment": save}
+JOURNEY = Journey(
+    commands=(Command(("tudanhgia", "selfcheck"), start, label="menu.selfassess",
+                      help="help.selfassess", dialog=NAME),),
+    dialog=build, effects={"save_assessment": save})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.base.messages import Button, Lang, Outgoing
 from bot.core.context import Context
-from bot.core.router import Command
+from bot.core.router import Command, Journey
+from bot.core.routing import ask_resume
 from handlers import onboarding
 from storage.repo import area_path
 
@@ -23,11 +24,8 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
         return onboarding.join(ctx, args.strip().split()[0])
     greeting = ctx.t(f"start.greeting.{ctx.role.value}", area=area_label(ctx))
     state = ctx.dialog_state
-    if state is not None and state.get("dialog") in ctx.registry.dialogs:
-        from bot.core.app import ask_resume  # a paused dialog is never left silently in the way
-
-        starter = ctx.registry.starter(str(state["dialog"]))
-        return [Outgoing(greeting), *ask_resume(ctx, state, starter)]
+    if state is not None and state.dialog in ctx.registry.dialogs:  # never left in the way
+        return [Outgoing(greeting), *ask_resume(ctx, state, ctx.registry.starter(state.dialog))]
     return [Outgoing(greeting + "\n\n" + ctx.t("start.menu_hint"), menu(ctx))]
 
 
@@ -63,10 +61,10 @@ def language(ctx: Context, args: str) -> list[Outgoing]:
     return [Outgoing(ctx.t("language.choose"), buttons)]
 
 
-COMMANDS = [
+JOURNEY = Journey(commands=(
     Command(("batdau", "start"), start, help="help.start"),
     Command(("menu",), show_menu, label=None, help="help.menu"),
     Command(("trogiup", "help"), help_, label="menu.help", help="help.help"),
     Command(("huy", "cancel"), cancel, help="help.cancel"),
     Command(("ngonngu", "lang"), language, label="menu.language", help="help.language"),
-]
+))

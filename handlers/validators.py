@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
+from bot.base.messages import Input, Location, Photo, Voice
 from bot.core.dialog import Answers, Invalid
 from bot.core.text import fold
 
@@ -52,3 +54,41 @@ def _amount(number: str, unit: int) -> int:
     if number.count(",") + number.count(".") > 1:  # 1,5 triệu yes; 1.5.0 triệu no
         raise Invalid("validate.money")
     return round(float(number.replace(",", ".")) * unit)
+
+
+def evidence(inp: Input, answers: Answers) -> dict[str, Any]:
+    """A photo, an album sent together (one piece of evidence) or a voice note."""
+    if isinstance(inp, Photo) and inp.refs:
+        return {"kind": "photo", "refs": list(inp.refs)}
+    if isinstance(inp, Voice):
+        return {"kind": "voice", "refs": [inp.ref]}
+    raise Invalid("report.photo_expected")
+
+
+def no_photo_typed(text: str, answers: Answers) -> Any:
+    """Typed text is never a photo, whatever it says."""
+    raise Invalid("report.photo_expected")
+
+
+_LATLON = re.compile(r"^\s*(-?\d{1,2}(?:[.]\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:[.]\d+)?)\s*$")
+
+
+def _latlon(lat: float, lon: float) -> list[float]:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid("report.location_expected")
+    return [lat, lon]
+
+
+def location(text: str, answers: Answers) -> list[float]:
+    """Typed coordinates ("11.56, 108.99"), for phones that cannot share a location."""
+    match = _LATLON.match(text)
+    if match is None:
+        raise Invalid("report.location_expected")
+    return _latlon(float(match.group(1)), float(match.group(2)))
+
+
+def shared_location(inp: Input, answers: Answers) -> list[float]:
+    """A location shared with the platform's own button."""
+    if not isinstance(inp, Location):
+        raise Invalid("report.location_expected")
+    return _latlon(inp.latitude, inp.longitude)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.base.i18n import fmt_date, fmt_number, t
+from bot.base.i18n import fmt_date, fmt_month, fmt_number, t
 from bot.base.messages import Lang, Outgoing
 from scheduler.due import Due, Item, Status, World
 from scheduler.timetable import Audience, Calendar
@@ -40,7 +40,8 @@ def _fields(cal: Calendar, world: World, due: Due, now: datetime, lang: Lang,
     left = stage.deadline.toordinal() - _local_day(cal, now)
     commune = world.places[first.area_id].parent_id if first.area_id in world.places else None
     day = fmt_date(stage.deadline, lang)  # the due day, or the review season's last day
-    return {"period": stage.period, "year": stage.period, "deadline": day, "end": day,
+    month = fmt_month(stage.period, lang) if len(stage.period) == 7 else stage.period
+    return {"period": month, "year": stage.period, "deadline": day, "end": day,
             "days": fmt_number(abs(left), lang), "village": _name(world, first.area_id),
             "commune": _name(world, commune), "missing": fmt_number(len(due.items), lang),
             "expected": fmt_number(_villages_of(world, commune), lang),

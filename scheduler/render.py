@@ -51,13 +51,17 @@ def _cut(text: str, limit: int) -> int:
 
 
 def _break_at(text: str, hard: int) -> int:
-    """The best place to cut ``text`` at or before ``hard`` (not in its first third)."""
-    window = text[:hard]
-    for sep in ("\n\n", "\n", ". ", " "):
+    """The best place to cut ``text`` at or before ``hard``: a paragraph, a line or a
+    sentence end if one is past the first third, else the last space; a word is cut only
+    when it alone is longer than the limit."""
+    at_space = hard < len(text) and text[hard].isspace()
+    window = text[:hard + 1] if at_space else text[:hard]
+    for sep in ("\n\n", "\n", ". "):
         at = window.rfind(sep)
         if at > hard // 3:
             return at + len(sep.rstrip())
-    return hard
+    at = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+    return at if at > 0 else hard
 
 
 def split_text(text: str, limit: int) -> list[str]:

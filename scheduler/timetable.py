@@ -168,10 +168,3 @@ def stages(cal: Calendar, now: datetime) -> list[Stage]:
              *_review_stages(cal, now.astimezone(cal.tz).year)]
     return [s for s in every if s.start <= now < s.end]
 
-
-def configured() -> Calendar:
-    """The calendar of this installation (GIAMNGHEO_CALENDAR_FILE, GIAMNGHEO_TIMEZONE)."""
-    from bot.base.settings import get_settings
-
-    settings = get_settings()
-    return load_calendar(settings.calendar_file, settings.timezone)

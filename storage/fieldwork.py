@@ -14,6 +14,7 @@ from bot.base.clock import local
 from storage.models import Household, HouseholdUpdate, Report, ReportVersion, UpdateDecision
 
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
+NO_CHANGE = "*"  # the project code of a "no change this month" report
 
 
 def period_of(moment: datetime) -> str:
@@ -28,17 +29,38 @@ def new_receipt(session: Session, prefix: str = "BC") -> str:
             return code
 
 
+def reported_projects(session: Session, area_id: int, period: str) -> list[str]:
+    """Projects the village has a counted report for this period ("*": no change)."""
+    return list(session.exec(select(Report.project).where(
+        Report.area_id == area_id, Report.period == period,
+        col(Report.withdrawn_at).is_(None))).all())
+
+
 def save_report(session: Session, *, area_id: int, project: str, author_id: int,
-                sent_at: datetime, content: dict[str, Any]) -> tuple[Report, int]:
+                sent_at: datetime, content: dict[str, Any]
+                ) -> tuple[Report, int, str | None] | None:
     """Save a report for the period it was sent in; a second one for the same village,
-    project and period becomes a new version of the first (nothing is overwritten)."""
+    project and period becomes a new version of the first (nothing is overwritten).
+
+    A village-month has either real reports or one "no change": a real report withdraws a
+    "no change" of the month (its receipt is returned as the third value); a "no change"
+    after a real report is not saved (None)."""
     period = period_of(sent_at)
-    report = session.exec(select(Report).where(
-        Report.area_id == area_id, Report.project == project, Report.period == period)).first()
+    counted = session.exec(select(Report).where(
+        Report.area_id == area_id, Report.period == period,
+        col(Report.withdrawn_at).is_(None))).all()
+    if project == NO_CHANGE and any(r.project != NO_CHANGE for r in counted):
+        return None
+    replaced = None
+    for old in counted:
+        if project != NO_CHANGE and old.project == NO_CHANGE:
+            old.withdrawn_at, replaced = sent_at, old.receipt
+            session.add(old)
+    report = next((r for r in counted if r.project == project), None)
     if report is None:
         report = Report(receipt=new_receipt(session), area_id=area_id, project=project,
                         period=period, created_by=author_id, sent_at=sent_at, version=0)
-    return report, add_version(session, report, author_id, sent_at, content)
+    return report, add_version(session, report, author_id, sent_at, content), replaced
 
 
 def add_version(session: Session, report: Report, author_id: int, sent_at: datetime,

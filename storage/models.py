@@ -217,6 +217,9 @@ class Report(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # a "no change" report that a real report of the same village and month replaced:
+    # kept (nothing confirmed is lost) but no longer counted
+    withdrawn_at: datetime | None = None
 
 
 class ReportVersion(SQLModel, table=True):
@@ -229,7 +232,9 @@ class ReportVersion(SQLModel, table=True):
     values: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     no_change: bool = False
     note: str | None = Field(default=None, sa_type=String(1000))
-    photo_id: str | None = Field(default=None, sa_type=String(200))
+    # photos and voice notes: [{"kind": "photo"|"voice", "refs": [...]}] (an album is one)
+    evidence: list[dict[str, Any]] = Field(default_factory=list,
+                                           sa_column=Column(JSON, nullable=False))
     latitude: float | None = None
     longitude: float | None = None
     author_id: int = Field(foreign_key="user.id")

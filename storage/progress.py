@@ -130,7 +130,8 @@ def report_rows(session: Session, root_id: int, period: str | None) -> Iterator[
              .join(latest, and_(col(latest.report_id) == col(Report.id),
                                 col(latest.version) == col(Report.version)))
              .join(first, and_(col(first.report_id) == col(Report.id), col(first.version) == 1))
-             .where(col(Report.area_id).in_(subtree_ids(session, root_id))))
+             .where(col(Report.area_id).in_(subtree_ids(session, root_id)),
+                    col(Report.withdrawn_at).is_(None)))
     if period is not None:
         query = query.where(col(Report.period) == period)
     query = query.order_by(col(Report.period), col(Report.area_id), col(Report.project))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Row, and_, bindparam, insert, literal, update
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from bot.base.clock import utcnow
@@ -18,9 +20,49 @@ from storage.db import Prepared, make_engine, migrate
 from storage.models import Area, Conversation, Identity, MessageLog, User
 from storage.seed import seed_areas
 
+log = logging.getLogger("giamngheo.storage")
+T = TypeVar("T")
+ATTEMPTS = 3  # a unit of work raced by another process is redone this often
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed this conversation since it was read: redo the step."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached or written: nothing was saved, try again later."""
+
+
+class Busy(Exception):
+    """A unit of work was raced every time it was tried; nothing of it was saved."""
+
+
+@dataclass
+class Tx:
+    """One unit of work: its transaction's connection, and an ORM session on that connection
+    made only when first asked for (its writes are flushed before the transaction commits)."""
+
+    conn: Connection
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.conn, expire_on_commit=False,
+                                    join_transaction_mode="rollback_only")
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
 
 class Store:
-    """Owns the engine; hands out one session (one transaction) per unit of work."""
+    """Owns the engine; hands out one transaction per unit of work."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -46,10 +88,30 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """One unit of work on a Core connection: a chat step, which reads and writes a few
-        rows and opens an ORM session only when a handler needs one."""
+        """One transaction on a Core connection."""
         with self.engine.begin() as conn:
             yield conn
+
+    def run(self, work: Callable[[Tx], T], what: object = "") -> T:
+        """``work`` in a fresh transaction, committed when it returns. A ``ConcurrentUpdate``
+        rolls it back and runs it again in a new transaction (this is the one place that
+        redoes work); a database that cannot be used raises ``StorageUnavailable``."""
+        for attempt in range(ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    tx = Tx(conn)
+                    try:
+                        result = work(tx)
+                        tx.flush()
+                    finally:
+                        tx.close()
+                    return result
+            except ConcurrentUpdate:
+                log.info("%s changed meanwhile; redone (%d)", what, attempt + 1)
+            except OperationalError as err:
+                log.warning("storage unavailable for %s: %s", what, type(err.orig).__name__)
+                raise StorageUnavailable(type(err.orig).__name__) from None
+        raise Busy(str(what))
 
 
 @dataclass
@@ -173,14 +235,6 @@ def designations_of(path: list[Row[Any]]) -> list[str]:
 
 def designations(conn: Connection, area_id: int | None) -> list[str]:
     return designations_of(area_path(conn, area_id))
-
-
-class ConcurrentUpdate(Exception):
-    """Someone else changed this conversation since it was read: redo the step."""
-
-
-class StorageUnavailable(Exception):
-    """The database cannot be reached or written: nothing was saved, try again later."""
 
 
 def save_conversation(conn: Connection, conv: Chat) -> None:

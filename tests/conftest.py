@@ -12,6 +12,7 @@ import pytest
 
 from bot.channels.memory import MemoryChannel
 from bot.core.app import App
+from handlers import build_registry
 from storage.repo import Store
 
 PG_URL = os.environ.get("GIAMNGHEO_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
@@ -88,7 +89,7 @@ def store(db_url: str) -> Store:
 
 @pytest.fixture
 def app(store: Store, clock: FakeClock) -> App:
-    return App(store, clock=clock)
+    return App(store, build_registry(), clock=clock)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.channels.memory import MemoryChannel
 from bot.core.dialog import Choice, Dialog, Doubtful, Effect, Step
-from bot.core.router import Command
+from bot.core.router import Command, Journey
 from handlers import build_registry
 from handlers.validators import money, whole_number
 
@@ -35,16 +35,15 @@ SURVEY = Dialog(
 
 
 def registry_with_survey():
-    registry = build_registry()
-    registry.dialogs["survey"] = SURVEY
-    registry.commands.append(Command(("khaosat", "survey"), lambda ctx, _: ctx.start_dialog(
-        "survey"), dialog="survey"))
-
     def save(ctx, effect):
         SAVED.append(dict(effect.data))
         return []
 
-    registry.effects["save_survey"] = save
+    registry = build_registry()
+    registry.add(Journey(
+        commands=(Command(("khaosat", "survey"), lambda ctx, _: ctx.start_dialog("survey"),
+                          dialog="survey"),),
+        dialog=lambda: SURVEY, effects={"save_survey": save}))
     return registry
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.base.messages import Press
 from storage.models import Household, HouseholdUpdate
 from tests.test_household import NO_DEPRIVATION
 from tests.test_report import talk
@@ -78,8 +79,8 @@ async def test_others_cannot_decide(make_bot):
     with make_bot().app.store.session() as s:
         number = s.exec(select(HouseholdUpdate)).one().id
     for user in ["ctv-demo", "nguoidan-demo"]:
-        replies = await make_bot(user).say(f"decide:{number}:approved")
-        assert "Không tìm thấy" in replies[0].text
+        replies = await make_bot(user).send(Press(f"decide:{number}:approved"))
+        assert "không dành cho tài khoản của bạn" in replies[0].text
     replies = await make_bot("ctv-demo").say("/duyet")
     assert "không dành cho tài khoản của bạn" in replies[0].text
 

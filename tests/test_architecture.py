@@ -60,3 +60,63 @@ def test_small_modules() -> None:
     big = [str(p.relative_to(ROOT)) for p in python_files()
            if "migrations" not in p.parts and len(p.read_text().splitlines()) > 320]
     assert big == []
+
+
+# Floors, bottom up: each folder (or sub-package) imports only from its own floor or below.
+FLOORS: dict[str, set[str]] = {
+    "bot.base": set(),
+    "knowledge": {"bot.base"},
+    "storage": {"bot.base"},
+    "scheduler": {"bot.base", "knowledge", "storage"},
+    "bot.core": {"bot.base", "knowledge", "storage", "scheduler"},
+    "handlers": {"bot.base", "bot.core", "knowledge", "storage", "scheduler"},
+}
+EDGE = "bot"  # channels, the CLI and the composition root: anything below
+
+
+def layer_of(module: str) -> str | None:
+    """The floor a dotted module name belongs to (``bot.channels.x`` is the edge)."""
+    for floor in FLOORS:
+        if module == floor or module.startswith(floor + "."):
+            return floor
+    return EDGE if module.split(".")[0] == EDGE else None
+
+
+def project_imports(path: Path) -> set[str]:
+    """Dotted names of the project's modules that ``path`` imports (at any depth)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return {name for name in found if name.split(".")[0] in PACKAGES}
+
+
+def module_of(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def test_each_floor_imports_only_from_below() -> None:
+    offenders = []
+    for path in python_files():
+        if "migrations" in path.parts:
+            continue
+        here = layer_of(module_of(path))
+        if here is None or here == EDGE:
+            continue
+        allowed = FLOORS[here] | {here}
+        for name in project_imports(path):
+            there = layer_of(name)
+            if there is not None and there not in allowed:
+                offenders.append(f"{module_of(path)} imports {name}")
+    assert offenders == []
+
+
+def test_the_floor_check_sees_an_import_from_above(tmp_path: Path) -> None:
+    sample = tmp_path / "x.py"
+    sample.write_text("from bot.core.app import App\n", encoding="utf-8")
+    assert "bot.core.app" in project_imports(sample)
+    assert layer_of("bot.core.app") == "bot.core" and "bot.core" not in FLOORS["storage"]
+    assert layer_of("bot.channels.pipeline") == EDGE

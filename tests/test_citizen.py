@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.base.messages import Press
 from storage.models import CitizenQuestion
 from tests.transcript import Transcript
 
@@ -42,15 +43,15 @@ async def test_a_question_is_passed_on_once(make_bot) -> None:
     bot = make_bot("nguoidan-demo")
     replies = await bot.say("bóng đá ngoại hạng anh")
     handoff = next(b for b in replies[0].buttons if b.data.startswith("handoff:"))
-    await bot.say(handoff.data)
-    again = await bot.say(handoff.data)
+    await bot.send(Press(handoff.data))
+    again = await bot.send(Press(handoff.data))
     assert "đã được chuyển" in again[0].text
 
 
 async def test_nobody_else_can_pass_on_my_question(make_bot) -> None:
     replies = await make_bot("cit-a").say("zzzz xyz")
     handoff = next(b for b in replies[0].buttons if b.data.startswith("handoff:"))
-    stolen = await make_bot("cit-b").say(handoff.data)
+    stolen = await make_bot("cit-b").send(Press(handoff.data))
     assert "hết hiệu lực" in stolen[0].text
 
 

@@ -26,6 +26,7 @@ from sqlmodel import func, select
 
 from bot.channels.pipeline import Pipeline
 from bot.core.app import App
+from handlers import build_registry
 from storage.models import (
     InboundUpdate,
     MessageLog,
@@ -73,7 +74,7 @@ def reference_replies(updates: list[dict[str, Any]], tmp: Path) -> dict[str, lis
     """What one process alone queues for these updates (SQLite): chat → reply texts."""
     store = Store.open(f"sqlite:///{tmp / 'reference.db'}")
     platform = RacePlatform(updates, store, "ref", "none", sys.stdout)
-    pipeline = Pipeline(App(store), platform)
+    pipeline = Pipeline(App(store, build_registry()), platform)
 
     async def process() -> None:
         await pipeline.ingest([platform.raw(u) for u in updates])

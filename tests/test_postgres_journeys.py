@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.channels.memory import MemoryChannel
 from bot.core.app import App
+from handlers import build_registry
 from storage.models import CitizenQuestion, Household, Report, ReportVersion
 from storage.repo import Store
 from tests.test_household import NO_DEPRIVATION
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_app(pg_url: str, clock) -> App:
-    return App(Store.open(pg_url), clock=clock)
+    return App(Store.open(pg_url), build_registry(), clock=clock)
 
 
 async def test_report_correction_and_approval_on_postgres(pg_app: App) -> None:

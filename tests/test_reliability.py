@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from bot.base.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming, Text
 from bot.core.app import App
 from bot.core.flood import FloodGate
+from handlers import build_registry
 from storage.repo import StorageUnavailable, Store
 
 
@@ -23,16 +24,17 @@ class Ticks:
 
 def test_a_flooding_user_slows_only_themselves(store: Store, clock) -> None:
     ticks = Ticks()
-    app = App(store, clock=clock, flood=FloodGate(burst=8, per_second=1.0, clock=ticks))
+    app = App(store, build_registry(), clock=clock,
+              flood=FloodGate(burst=8, per_second=1.0, clock=ticks))
     flooder = ConversationKey("telegram", "1", "1")
     calm = ConversationKey("telegram", "2", "2")
-    answered = [app.handle(Incoming(flooder, text="/start")) for _ in range(100)]
+    answered = [app.handle(Incoming(flooder, Text("/start"))) for _ in range(100)]
     assert sum(1 for r in answered if r and r[0].text.startswith("Xin chào")) == 8
     warnings = [r for r in answered if r and "nhanh quá" in r[0].text]
     assert len(warnings) == 1  # told once, the rest silently dropped
-    assert app.handle(Incoming(calm, text="/start"))[0].text.startswith("Xin chào")
+    assert app.handle(Incoming(calm, Text("/start")))[0].text.startswith("Xin chào")
     ticks.now += 3  # three seconds later: three more
-    again = [app.handle(Incoming(flooder, text="/start")) for _ in range(5)]
+    again = [app.handle(Incoming(flooder, Text("/start"))) for _ in range(5)]
     assert sum(1 for r in again if r and r[0].text.startswith("Xin chào")) == 3
 
 
@@ -40,9 +42,9 @@ def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) ->
     """If another process moved the conversation on meanwhile, the step is redone."""
     import storage.repo as repo
 
-    app = App(store, clock=clock)
+    app = App(store, build_registry(), clock=clock)
     key = ConversationKey("memory", "ctv-demo", "ctv-demo")
-    app.handle(Incoming(key, text="/tudanhgia"))
+    app.handle(Incoming(key, Text("/tudanhgia")))
     real = repo.save_conversation
     calls = {"n": 0}
 
@@ -53,14 +55,14 @@ def test_concurrent_step_is_redone_not_lost(store: Store, clock, monkeypatch) ->
         real(session, conv)
 
     monkeypatch.setattr("bot.core.app.save_conversation", racing)
-    replies = app.handle(Incoming(key, text="1"))
+    replies = app.handle(Incoming(key, Text("1")))
     assert calls["n"] == 2 and "bao nhiêu người" in replies[0].text
 
 
 def test_unwritable_sqlite_raises_storage_unavailable(tmp_path: Path, clock) -> None:
     """SQLite made read-only under the bot: nothing is acknowledged, then all works again."""
     store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    app = App(store, clock=clock)
+    app = App(store, build_registry(), clock=clock)
     key = ConversationKey("memory", "u", "u")
 
     def read_only(dbapi_conn, _record):
@@ -69,20 +71,20 @@ def test_unwritable_sqlite_raises_storage_unavailable(tmp_path: Path, clock) -> 
     event.listen(store.engine, "connect", read_only)
     store.engine.dispose()
     with pytest.raises(StorageUnavailable):
-        app.handle(Incoming(key, text="/tudanhgia"))
+        app.handle(Incoming(key, Text("/tudanhgia")))
     event.remove(store.engine, "connect", read_only)
     store.engine.dispose()
-    assert "nông thôn" in app.handle(Incoming(key, text="/tudanhgia"))[-1].text
+    assert "nông thôn" in app.handle(Incoming(key, Text("/tudanhgia")))[-1].text
 
 
 def test_storage_outage_is_reported_not_hidden(store: Store, clock, monkeypatch) -> None:
     from sqlalchemy.exc import OperationalError
 
-    app = App(store, clock=clock)
+    app = App(store, build_registry(), clock=clock)
 
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
 
     monkeypatch.setattr("bot.core.app.load_chat", down)
     with pytest.raises(StorageUnavailable):
-        app.handle(Incoming(ConversationKey("telegram", "9", "9"), text="/start"))
+        app.handle(Incoming(ConversationKey("telegram", "9", "9"), Text("/start")))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
+from bot.base.messages import Press
 from storage.models import Report, ReportVersion
 from tests.transcript import Transcript
 
@@ -104,7 +105,7 @@ async def test_correction_is_closed_after_the_period(make_bot, clock) -> None:
     await talk(bot, ["/baocao", DA5, "3", "2", "Bỏ qua", "Bỏ qua", "Đồng ý"])
     receipt = versions(bot.app)[0][0]
     clock.advance(days=40)
-    replies = await bot.say(f"fix:{receipt}")  # a forged or stale button press
+    replies = await bot.send(Press(f"fix:{receipt}"))  # a forged or stale button press
     assert "không còn sửa được" in replies[0].text
     assert len(versions(bot.app)) == 1
 
@@ -113,8 +114,8 @@ async def test_another_village_cannot_touch_my_report(make_bot, app) -> None:
     bot = make_bot("ctv-demo")
     await talk(bot, ["/baocao", DA5, "3", "2", "Bỏ qua", "Bỏ qua", "Đồng ý"])
     receipt = versions(app)[0][0]
-    replies = await make_bot("nguoidan-demo").say(f"fix:{receipt}")
-    assert "Không tìm thấy báo cáo" in replies[0].text
+    replies = await make_bot("nguoidan-demo").send(Press(f"fix:{receipt}"))
+    assert "không dành cho tài khoản của bạn" in replies[0].text
 
 
 async def test_photo_outside_a_report_is_answered_politely(bot) -> None:

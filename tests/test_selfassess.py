@@ -32,7 +32,8 @@ async def test_full_self_assessment_transcript(bot, request) -> None:
     script.check("selfassess-near-poor-vi", request)
     text = "\n".join(script.lines)
     assert "HỘ CẬN NGHÈO" in text and "1.250.000" in text and "Bảo hiểm y tế" in text
-    assert "CS.y-te" in text and "Sở Y tế" in text and "rà soát hằng năm" in text
+    assert "Hỗ trợ y tế (thẻ BHYT) — Sở Y tế" in text and "rà soát hằng năm" in text
+    assert "CS.y-te" not in text  # no internal ids shown to citizens
     assert saved(bot.app) == 1
 
 

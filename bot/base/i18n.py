@@ -75,3 +75,11 @@ def fmt_date(value: date | datetime, lang: Lang) -> str:
     if isinstance(value, datetime):
         return format_datetime(value, "short", tzinfo=local_zone(), locale=BABEL_LOCALE[lang])
     return format_date(value, "short", locale=BABEL_LOCALE[lang])
+
+
+def fmt_month(period: str, lang: Lang) -> str:
+    """A reporting month "YYYY-MM" as people write it: "tháng 3/2026", "March 2026"."""
+    year, month = int(period[:4]), int(period[5:7])
+    if lang is Lang.VI:
+        return f"tháng {month}/{year}"
+    return format_date(date(year, month, 1), "MMMM y", locale=BABEL_LOCALE[lang])

@@ -31,6 +31,38 @@ class ConversationKey:
         return f"{self.channel}:{self.chat_id}:{self.user_id}"
 
 
+# What a person sent: one typed value. Channels build them; nothing a person can type is ever
+# taken for a button press, a photo or a location (only the platform's own fields are).
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button pressed (or its number or exact label typed while it was shown)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photo, or an album sent together (one piece of evidence); refs are the platform's
+    file ids until the channel has saved the files, then their paths."""
+
+    refs: tuple[str, ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice note (Telegram voice, Zalo voice_url): evidence like a photo."""
+
+    ref: str
+    caption: str = ""
+
+
 @dataclass(frozen=True)
 class Location:
     latitude: float
@@ -38,14 +70,28 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Unsupported:
+    """Something the bot cannot take (a sticker, a document, a video): answered with what it
+    can take."""
+
+    kind: str
+
+
+Input = Text | Press | Photo | Voice | Location | Unsupported
+Media = Photo | Voice
+
+
+def kind_of(value: Input) -> str:
+    """A short name of the input's kind, for the message log (never its content)."""
+    return "button" if isinstance(value, Press) else type(value).__name__.lower()
+
+
+@dataclass(frozen=True)
 class Incoming:
-    """One update from a channel: text, a button press, a photo or a location."""
+    """One update from a channel."""
 
     key: ConversationKey
-    text: str = ""
-    callback: str | None = None  # button data when a button was pressed
-    photo_id: str | None = None
-    location: Location | None = None
+    content: Input
     sent_at: datetime | None = None  # the platform's date of the message (offline phones)
     update_id: str | None = None
     language_hint: str | None = None  # the platform's language code, if any

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +29,3 @@ class Settings(BaseSettings):
     export_dir: str | None = None  # exports and charts for officers; default: system temp dir
     scheduler_interval_s: int = 60  # how often the scheduler plans what is due
 
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

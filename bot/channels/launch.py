@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from bot.base.settings import Settings, get_settings
+from bot.base.settings import Settings
 from bot.channels.pipeline import Platform
 from scheduler.limits import Limits
 
@@ -66,7 +66,7 @@ def launch(channel: str, webhook: str | None, listen: str) -> None:
     from bot.bootstrap import build_app
     from bot.channels.runtime import Runtime
 
-    settings = get_settings()
+    settings = Settings()  # read once, here, and handed down
     platform = make_platform(channel, settings)
     check_secret(channel, settings.webhook_secret)
     if webhook is not None and not webhook.startswith("https://"):

@@ -1,9 +1,10 @@
 """Inbound updates, processed once; replies into the outbox. SDK-free.
 
 store → acknowledge → process → done. An update is stored (unique per channel and update
-id) before the platform hears it was received. Processing runs ``App.handle`` inside the
-same transaction that marks the update done and queues the replies (priority 0), so a crash
-leaves either nothing or all of it, and a redelivered update has no second effect.
+id) before the platform hears it was received. Processing is one unit of work
+(``Store.run``): ``App.step`` runs in the transaction that also marks the update done and
+queues the replies, so a crash leaves either nothing or all of it, a redelivered update has
+no second effect, and a step raced by another process is redone whole, in a new transaction.
 """
 
 from __future__ import annotations
@@ -11,30 +12,25 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-from sqlalchemy import Connection
-from sqlmodel import Session
+from typing import Protocol
 
 from bot.base.clock import utcnow
-from bot.base.i18n import parse_lang
-from bot.base.messages import Incoming, Lang, Outgoing, Role
+from bot.base.i18n import parse_lang, t
+from bot.base.messages import Incoming, Lang, Outgoing, Photo, Role
 from bot.channels.common import command_menu
-from bot.core.app import App
+from bot.core.app import App, HandlerFailed
 from scheduler import post
 from scheduler.outbox import Sender, Transport
 from scheduler.render import Payload, Profile
 from storage import delivery
-from storage.repo import Store, user_for
+from storage.repo import Busy, Tx, user_for
 
 log = logging.getLogger("giamngheo.channels")
-T = TypeVar("T")
 KEEP_DONE = timedelta(days=7)  # processed update ids are remembered this long (redeliveries)
 MAX_ATTEMPTS = 5  # an update that fails this often is set aside (logged), not retried forever
 
@@ -67,56 +63,6 @@ class Platform(Transport, Protocol):
                            language: str | None) -> None: ...
 
 
-class AmbientStore(Store):
-    """``session()`` and ``begin()`` join the transaction opened by ``transaction()`` in this
-    thread, so ``App.handle`` commits together with the outbox rows and the update's "done" mark."""
-
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
-        self._local = threading.local()
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        yield from self._joined(super().session, lambda outer: outer)
-
-    @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        yield from self._joined(super().begin, lambda outer: outer.connection())
-
-    def _joined(self, own: Callable[[], AbstractContextManager[T]],
-                part: Callable[[Session], T]) -> Iterator[T]:
-        """Inside ``transaction()``: ``part`` of its session, a failure marked; else ``own``."""
-        outer = getattr(self._local, "session", None)
-        if outer is None:
-            with own() as mine:
-                yield mine
-            return
-        try:
-            yield part(outer)
-        except BaseException:
-            self._local.failed = True
-            raise
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with super().session() as session:
-            self._local.session, self._local.failed = session, False
-            try:
-                yield session
-            finally:
-                self._local.session = None
-
-    @property
-    def failed(self) -> bool:
-        return bool(getattr(self._local, "failed", False))
-
-
-class _HandlerFailed(Exception):
-    def __init__(self, replies: list[Outgoing]) -> None:
-        super().__init__("handler failed")
-        self.replies = replies
-
-
 Clock = Callable[[], datetime]
 
 
@@ -124,10 +70,8 @@ class Pipeline:
     def __init__(self, app: App, platform: Platform, sender: Sender | None = None, *,
                  media_dir: Path | None = None, clock: Clock = utcnow,
                  on_queued: Callable[[str], None] | None = None) -> None:
-        if not isinstance(app.store, AmbientStore):
-            app.store = AmbientStore(app.store.engine)
         self.app, self.platform, self.sender = app, platform, sender
-        self.store: AmbientStore = app.store
+        self.store = app.store
         self.media_dir, self.clock, self.on_queued = media_dir, clock, on_queued
         self.menus: dict[str, tuple[Role, Lang]] = {}
         self.wake = asyncio.Event()
@@ -189,8 +133,8 @@ class Pipeline:
 
     async def process(self, row_id: int, update: RawUpdate) -> None:
         msg = self.platform.incoming(update)
-        if msg is not None and msg.photo_id:
-            msg = await self._with_photo(msg)
+        if msg is not None and isinstance(msg.content, Photo):
+            msg = await self._with_photo(msg, msg.content)
         echo = self.platform.echo(update) if msg is not None else None
         try:
             menu = await asyncio.to_thread(self._handle, row_id, msg, echo)
@@ -211,43 +155,50 @@ class Pipeline:
 
     def _handle(self, row_id: int, msg: Incoming | None,
                 echo: Payload | None) -> tuple[Role, Lang] | None:
+        what = msg.key if msg is not None else f"update {row_id}"
         try:
-            return self._transaction(row_id, msg, echo, None)
-        except _HandlerFailed as failed:  # roll back the handler's half-work, keep the apology
-            return self._transaction(row_id, msg, None, failed.replies)
+            return self.store.run(lambda tx: self._unit(tx, row_id, msg, echo, None), what)
+        except HandlerFailed as failed:  # its half-work rolled back; the apology is kept
+            apology = failed.replies
+        except Busy:  # raced every time: the person is asked to send it again
+            apology = [Outgoing(t(self.app.language(msg), "error.busy"))] if msg else []
+        return self.store.run(lambda tx: self._unit(tx, row_id, msg, None, apology), what)
 
-    def _transaction(self, row_id: int, msg: Incoming | None, echo: Payload | None,
-                     replies: list[Outgoing] | None) -> tuple[Role, Lang] | None:
+    def _unit(self, tx: Tx, row_id: int, msg: Incoming | None, echo: Payload | None,
+              replies: list[Outgoing] | None) -> tuple[Role, Lang] | None:
+        """Mark the update done, run the step (unless ``replies`` are given), queue what it
+        answered: all in the one transaction ``tx``."""
         now = self.clock()
-        with self.store.transaction() as session:
-            if not delivery.finish_inbound(session, row_id, now) or msg is None:
-                return None  # done by another worker, or nothing the bot answers
-            if replies is None:
-                replies = self.app.handle(msg)
-                if self.store.failed:
-                    raise _HandlerFailed(replies)
-            user = user_for(session, msg.key, parse_lang(msg.language_hint).value)
-            lang = Lang(user.language)
-            assert user.id is not None
-            post.replies(session, self.platform.channel, msg.key.chat_id, user.id, lang,
-                         replies, now, [echo] if echo else [])
-            return Role(user.role), lang
+        if not delivery.finish_inbound(tx.session, row_id, now) or msg is None:
+            return None  # done by another worker, or nothing the bot answers
+        if replies is None:
+            refused = self.app.admit(msg)
+            replies = refused if refused is not None else self.app.step(tx, msg)
+        user = user_for(tx.session, msg.key, parse_lang(msg.language_hint).value)
+        assert user.id is not None
+        lang = Lang(user.language)
+        post.replies(tx.session, self.platform.channel, msg.key.chat_id, user.id, lang,
+                     replies, now, [echo] if echo else [])
+        return Role(user.role), lang
 
-    async def _with_photo(self, msg: Incoming) -> Incoming:
-        """Save the photo under the media directory; the core gets its path."""
-        assert msg.photo_id is not None
+    async def _with_photo(self, msg: Incoming, photo: Photo) -> Incoming:
+        """Save the photos under the media directory; the core gets their paths."""
         if self.media_dir is None:
             return msg
-        name = hashlib.sha256(msg.photo_id.encode()).hexdigest()[:24] + ".jpg"
-        path = self.media_dir / self.platform.channel / name
-        try:
-            if not path.exists():
-                data = await self.platform.download(msg.photo_id)
-                await asyncio.to_thread(_write, path, data)
-        except Exception as exc:  # keep the platform's id; the report still has its photo
-            log.warning("photo download failed: %s", type(exc).__name__)
-            return msg
-        return replace(msg, photo_id=str(path))
+        paths = []
+        for ref in photo.refs:
+            name = hashlib.sha256(ref.encode()).hexdigest()[:24] + ".jpg"
+            path = self.media_dir / self.platform.channel / name
+            try:
+                if not path.exists():
+                    data = await self.platform.download(ref)
+                    await asyncio.to_thread(_write, path, data)
+            except Exception as exc:  # keep the platform's id; the report still has it
+                log.warning("photo download failed: %s", type(exc).__name__)
+                paths.append(ref)
+                continue
+            paths.append(str(path))
+        return replace(msg, content=Photo(tuple(paths), photo.caption))
 
     async def _update_menu(self, msg: Incoming, role: Role, lang: Lang) -> None:
         """The command menu of this chat follows the user's role and language."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bot.base.i18n import t
-from bot.base.messages import ConversationKey, Incoming, Outgoing
+from bot.base.messages import ConversationKey, Incoming, Outgoing, Text
 from bot.core.app import App
 from storage.repo import StorageUnavailable
 
@@ -43,7 +43,7 @@ class Terminal:
 
     def send(self, text: str) -> None:
         try:
-            replies = self.app.handle(Incoming(self.key, text=text))
+            replies = self.app.handle(Incoming(self.key, Text(text)))
         except StorageUnavailable:
             replies = [Outgoing(t(self.app.default_lang, "error.busy"))]
         for reply in replies:

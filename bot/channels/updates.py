@@ -9,11 +9,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.base.messages import ConversationKey, Incoming, Location
+from bot.base.messages import (
+    ConversationKey,
+    Incoming,
+    Input,
+    Location,
+    Photo,
+    Press,
+    Text,
+    Unsupported,
+    Voice,
+)
 from scheduler.render import INDEX_PREFIX
 
 Payload = dict[str, Any]
 TELEGRAM, ZALO = "telegram", "zalo"
+UNSUPPORTED = ("sticker", "document", "video", "video_note", "animation", "audio", "contact",
+               "poll", "dice", "venue")
 
 
 def _user(user: Payload) -> Payload:
@@ -30,6 +42,13 @@ def _telegram_message(msg: Payload) -> Payload:
         kept["photo"] = [{k: largest[k] for k in ("file_id", "file_unique_id") if k in largest}]
     if msg.get("location"):
         kept["location"] = {k: msg["location"][k] for k in ("latitude", "longitude")}
+    if msg.get("voice"):
+        kept["voice"] = {k: msg["voice"][k] for k in ("file_id", "duration") if k in msg["voice"]}
+    if msg.get("media_group_id"):
+        kept["media_group_id"] = str(msg["media_group_id"])
+    other = next((k for k in UNSUPPORTED if msg.get(k)), None)
+    if other:
+        kept["unsupported"] = other
     if msg.get("reply_markup"):
         kept["reply_markup"] = msg["reply_markup"]
     return kept
@@ -75,22 +94,31 @@ def telegram_incoming(slim: Payload) -> Incoming | None:
         common = {"update_id": update_id, "language_hint": sender.get("language_code"),
                   "display_name": sender.get("first_name")}
         if data.startswith(INDEX_PREFIX):
-            return Incoming(key, text=_pressed_label(query) or "", **common)
-        return Incoming(key, callback=data, **common)
+            return Incoming(key, Text(_pressed_label(query) or ""), **common)
+        return Incoming(key, Press(data), **common)
     msg = slim.get("message")
     if not msg or msg["chat"].get("type") != "private" or "from" not in msg:
         return None
     sender = msg["from"]
     if sender.get("is_bot"):
         return None
-    location = msg.get("location")
     return Incoming(
         ConversationKey(TELEGRAM, str(msg["chat"]["id"]), str(sender["id"])),
-        text=msg.get("text") or msg.get("caption") or "",
-        photo_id=msg["photo"][-1]["file_id"] if msg.get("photo") else None,
-        location=Location(location["latitude"], location["longitude"]) if location else None,
-        sent_at=_seconds(msg.get("date")), update_id=update_id,
+        _telegram_content(msg), sent_at=_seconds(msg.get("date")), update_id=update_id,
         language_hint=sender.get("language_code"), display_name=sender.get("first_name"))
+
+
+def _telegram_content(msg: Payload) -> Input:
+    caption = msg.get("caption") or ""
+    if msg.get("photo"):
+        return Photo((msg["photo"][-1]["file_id"],), caption)
+    if msg.get("voice"):
+        return Voice(msg["voice"]["file_id"], caption)
+    if msg.get("location"):
+        return Location(msg["location"]["latitude"], msg["location"]["longitude"])
+    if msg.get("unsupported"):
+        return Unsupported(msg["unsupported"])
+    return Text(msg.get("text") or caption)
 
 
 def zalo_unwrap(body: Payload) -> Payload:
@@ -125,9 +153,11 @@ def zalo_incoming(slim: Payload, update_id: str) -> Incoming | None:
     if (chat.get("chat_type") or "PRIVATE") != "PRIVATE":
         return None
     date = msg.get("date")
+    caption = msg.get("caption") or ""
+    content: Input = Text(msg.get("text") or caption)
+    if event == "message.image.received" and msg.get("photo_url"):
+        content = Photo((msg["photo_url"],), caption)
     return Incoming(
-        ConversationKey(ZALO, str(chat["id"]), str(sender.get("id") or chat["id"])),
-        text=msg.get("text") or msg.get("caption") or "",
-        photo_id=msg.get("photo_url") if event == "message.image.received" else None,
+        ConversationKey(ZALO, str(chat["id"]), str(sender.get("id") or chat["id"])), content,
         sent_at=datetime.fromtimestamp(int(date) / 1000, UTC) if date else None,
         update_id=update_id, display_name=sender.get("display_name"))

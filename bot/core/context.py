@@ -1,4 +1,5 @@
-"""What a handler sees of one incoming message: who, where, when, in which language."""
+"""What a handler sees of one incoming message: who, where, when, in which language, and the
+unit of work it runs in."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.base.i18n import Tr
-from bot.base.messages import ConversationKey, Lang, Outgoing, Role
+from bot.base.messages import Button, ConversationKey, Lang, Outgoing, Role
 from bot.core import dialog as engine
+from bot.core.env import Env
+from bot.core.state import DialogState, StateError
 from storage.models import User
-from storage.repo import Account, Chat, account_of
+from storage.repo import Account, Chat, Tx, account_of
 
 if TYPE_CHECKING:
     from bot.core.router import Registry
@@ -22,26 +25,29 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """One step's transaction is ``conn``; the ORM session and the ``User`` object are made
-    only for handlers that ask for them (most dialog steps never do)."""
+    """One step runs in ``tx`` (handed to the app by its caller); the ORM session and the
+    ``User`` object are made only for handlers that ask for them (most steps never do)."""
 
-    conn: Connection
+    tx: Tx
     account: Account
     conv: Chat
     key: ConversationKey
     now: datetime
     registry: Registry
+    env: Env
     sent_at: datetime | None = None  # the platform's date of the message (offline phones)
-    _session: Session | None = field(default=None, repr=False)
     _user: User | None = field(default=None, repr=False)
+    _state: DialogState | None = field(default=None, repr=False)
+    _state_read: bool = field(default=False, repr=False)
+
+    @property
+    def conn(self) -> Connection:
+        return self.tx.conn
 
     @property
     def session(self) -> Session:
         """An ORM session inside this step's transaction (its commit is the step's)."""
-        if self._session is None:
-            self._session = Session(bind=self.conn, expire_on_commit=False,
-                                    join_transaction_mode="rollback_only")
-        return self._session
+        return self.tx.session
 
     @property
     def user(self) -> User:
@@ -54,15 +60,6 @@ class Context:
     @user.setter
     def user(self, user: User) -> None:  # linking accounts: speak as the linked person
         self._user, self.account = user, account_of(user)
-
-    def finish(self) -> None:
-        """Write what handlers added through the ORM session (before the step commits)."""
-        if self._session is not None:
-            self._session.flush()
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
 
     @property
     def user_id(self) -> int:
@@ -90,17 +87,30 @@ class Context:
         return Tr(self.lang)
 
     @property
-    def dialog_state(self) -> dict[str, Any] | None:
-        return self.conv.dialog
+    def dialog_state(self) -> DialogState | None:
+        """The dialog in progress, or None (also when the saved state cannot be read)."""
+        if not self._state_read:
+            self._state_read = True
+            try:
+                raw = self.conv.dialog
+                self._state = DialogState.from_json(raw) if raw is not None else None
+            except StateError:
+                self._state = None
+        return self._state
 
-    def set_dialog(self, state: dict[str, Any] | None) -> None:
-        self.conv.dialog = state
+    def set_dialog(self, state: DialogState | None) -> None:
+        self._state, self._state_read = state, True
+        self.conv.dialog = state.to_json() if state is not None else None
         self.conv.updated_at = self.now
 
     def start_dialog(self, name: str, known: dict[str, Any] | None = None) -> list[Outgoing]:
         result = engine.start(self.registry.dialogs[name], self.now, self.t, known)
         self.set_dialog(result.state)
         return list(result.replies)
+
+    def menu(self) -> tuple[Button, ...]:
+        """The buttons of this person's menu (their role's work first)."""
+        return self.registry.menu(self.role, self.t)
 
 
 Handler = Callable[[Context, str], list[Outgoing]]

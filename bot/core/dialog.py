@@ -1,27 +1,28 @@
 """A declarative dialog engine with a pure step function.
 
 A dialog is data: steps with a prompt, a parser/validator and a next-step rule. ``advance``
-takes the dialog, its JSON state, one input and the time, and returns the new state, the
+takes the dialog, its state, one typed input and the time, and returns the new state, the
 replies and the effects for the host to apply. It never touches storage, clocks or networks;
 what a step needs to know (a village's households, past reports) is put in the answers under
-keys starting with "_" when the dialog starts.
+keys starting with "_" when the dialog starts, or by a lookup before the step reads its input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from bot.base.i18n import Tr
-from bot.base.messages import Button, Outgoing
+from bot.base.messages import Button, Input, Outgoing, Press, Text
+from bot.core.state import CONFIRM, DialogState, revision_of
 
 Answers = Mapping[str, Any]
-Text = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers
-
-CONFIRM = "__confirm__"
+Prompt = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers
 BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
+CHOICE = "dlg:"
 
 
 class Invalid(ValueError):
@@ -56,13 +57,14 @@ class Choice:
 @dataclass(frozen=True)
 class Step:
     key: str
-    prompt: Text
+    prompt: Prompt
     parse: Callable[[str, Answers], Any] | None = None  # typed text -> value, or raise Invalid
     choices: tuple[Choice, ...] = ()
     options: Callable[[Answers], tuple[Choice, ...]] | None = None  # choices from the answers
     next: Callable[[Answers], str | None] | None = None  # None: the following step
     skippable: bool = False  # "I don't know": stores None, never counted as "no"
-    skip_label: str = "dialog.skip"
+    skip_label: str | Callable[[Answers], str] = "dialog.skip"  # a key, or one per answers
+    take: Callable[[Input, Answers], Any] | None = None  # a photo, voice note or location
 
     def choices_for(self, answers: Answers) -> tuple[Choice, ...]:
         return self.options(answers) if self.options else self.choices
@@ -90,15 +92,25 @@ class Dialog:
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 
+    @cached_property
+    def revision(self) -> str:
+        """Changes when a step or a fixed choice is added, removed or renamed (in code or in
+        the data it is built from), so that a saved state of an older form is noticed."""
+        return revision_of(self.name, [(s.key, [c.value for c in s.choices])
+                                       for s in self.steps])
+
+    def has(self, key: str) -> bool:
+        return any(s.key == key for s in self.steps)
+
 
 @dataclass(frozen=True)
 class Result:
-    state: dict[str, Any] | None  # None: the dialog is over
+    state: DialogState | None  # None: the dialog is over
     replies: tuple[Outgoing, ...]
     effects: tuple[Effect, ...] = ()
 
 
-def text(value: Text, answers: Answers, tr: Tr) -> str:
+def text(value: Prompt, answers: Answers, tr: Tr) -> str:
     return tr(value) if isinstance(value, str) else value(answers, tr)
 
 
@@ -108,18 +120,33 @@ def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -
     key: str | None = dialog.steps[0].key
     while key is not None and key in answers:  # follow the next-step rules past known answers
         key = _next_key(dialog, dialog.step(key), answers)
-    state = {"dialog": dialog.name, "step": key or CONFIRM, "answers": answers, "history": [],
-             "started": now.isoformat(), "updated": now.isoformat()}
+    state = DialogState(dialog.name, key or CONFIRM, answers, (), now, now, dialog.revision)
     reply = (prompt(dialog, dialog.step(key), answers, tr) if key
              else confirmation(dialog, answers, tr))
     return Result(state, (reply,))
 
 
+def refit(dialog: Dialog, state: DialogState | None, now: datetime, tr: Tr) -> Result:
+    """A saved state of an older form (a step renamed or removed): start again, keeping the
+    answers whose steps still exist (and whose fixed choices still offer them)."""
+    kept: dict[str, Any] = {}
+    for key, value in (state.answers if state else {}).items():
+        if key.startswith("_") or (dialog.has(key) and _still_fits(dialog.step(key), value)):
+            kept[key] = value
+    started = start(dialog, now, tr, kept)
+    return Result(started.state, (Outgoing(tr("dialog.changed")), *started.replies))
+
+
+def _still_fits(step: Step, value: Any) -> bool:
+    return not step.choices or value is None or any(c.value == value for c in step.choices)
+
+
 def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr) -> Outgoing:
     choices = step.choices_for(answers)
-    buttons = [Button(c.text(tr), f"dlg:{c.value}") for c in choices]
+    buttons = [Button(c.text(tr), f"{CHOICE}{c.value}") for c in choices]
     if step.skippable:
-        buttons.append(Button(tr(step.skip_label), SKIP))
+        label = step.skip_label if isinstance(step.skip_label, str) else step.skip_label(answers)
+        buttons.append(Button(tr(label), SKIP))
     if step.key != dialog.steps[0].key:
         buttons.append(Button(tr("dialog.back"), BACK))
     typed = step.parse is not None and not choices
@@ -133,49 +160,53 @@ def confirmation(dialog: Dialog, answers: Answers, tr: Tr) -> Outgoing:
     return Outgoing(body, buttons)
 
 
-def current_prompt(dialog: Dialog, state: Mapping[str, Any], tr: Tr) -> Outgoing:
-    if state["step"] == CONFIRM:
-        return confirmation(dialog, state["answers"], tr)
-    return prompt(dialog, dialog.step(state["step"]), state["answers"], tr)
+def current_prompt(dialog: Dialog, state: DialogState, tr: Tr) -> Outgoing:
+    if state.step == CONFIRM:
+        return confirmation(dialog, state.answers, tr)
+    return prompt(dialog, dialog.step(state.step), state.answers, tr)
 
 
-def expired(state: Mapping[str, Any], now: datetime, timeout: timedelta) -> bool:
-    return now - datetime.fromisoformat(state["updated"]) > timeout
+def expired(state: DialogState, now: datetime, timeout: timedelta) -> bool:
+    return now - state.updated > timeout
 
 
-def advance(dialog: Dialog, state: dict[str, Any], inp: str, now: datetime, tr: Tr) -> Result:
+def fits(dialog: Dialog, state: DialogState) -> bool:
+    """The state was made by this revision of the form and stands at one of its steps."""
+    return state.revision == dialog.revision and (state.step == CONFIRM
+                                                  or dialog.has(state.step))
+
+
+def advance(dialog: Dialog, state: DialogState, inp: Input, now: datetime, tr: Tr) -> Result:
     """One step of the dialog: the pure heart of every guided form."""
-    answers: dict[str, Any] = dict(state["answers"])
-    if inp == BACK:
+    if inp == Press(BACK):
         return _back(dialog, state, now, tr)
-    if state["step"] == CONFIRM:
-        return _confirm(dialog, state, answers, inp, tr)
-    step = dialog.step(state["step"])
-    pending = state.get("pending")
-    state = {k: v for k, v in state.items() if k != "pending"}
+    if state.step == CONFIRM:
+        return _confirm(dialog, state, inp, tr)
+    step = dialog.step(state.step)
+    pending, state = state.pending, replace(state, pending=None)
     try:
-        if pending is not None and inp in (YES, NO):
-            if inp == NO:
+        if pending is not None and inp in (Press(YES), Press(NO)):
+            if inp == Press(NO):
                 raise Invalid("dialog.enter_again")
             value = pending["value"]
         else:
-            value = _parse(step, inp, answers)
+            value = _parse(step, inp, state.answers)
     except Doubtful as doubt:
         asked = Outgoing(tr(doubt.reason, **doubt.kwargs),
                          (Button(tr("dialog.keep"), YES), Button(tr("dialog.retype"), NO)))
-        return Result({**state, "pending": {"value": doubt.answer}}, (asked,))
+        return Result(replace(state, pending={"value": doubt.answer}), (asked,))
     except Invalid as err:
         return Result(state, (Outgoing(tr(err.reason, **err.kwargs)),
-                              prompt(dialog, step, answers, tr)))
+                              prompt(dialog, step, state.answers, tr)))
     return _answered(dialog, state, step, value, now, tr)
 
 
-def _answered(dialog: Dialog, state: dict[str, Any], step: Step, value: Any, now: datetime,
+def _answered(dialog: Dialog, state: DialogState, step: Step, value: Any, now: datetime,
               tr: Tr) -> Result:
-    answers = {**state["answers"], step.key: value}
+    answers = {**state.answers, step.key: value}
     following = _next_key(dialog, step, answers)
-    new = {**state, "answers": answers, "history": [*state["history"], step.key],
-           "updated": now.isoformat(), "step": following or CONFIRM}
+    new = replace(state, answers=answers, history=(*state.history, step.key), updated=now,
+                  step=following or CONFIRM)
     if following is None:
         return Result(new, (confirmation(dialog, answers, tr),))
     return Result(new, (prompt(dialog, dialog.step(following), answers, tr),))
@@ -189,41 +220,41 @@ def _next_key(dialog: Dialog, step: Step, answers: Answers) -> str | None:
     return keys[index] if index < len(keys) else None
 
 
-def _back(dialog: Dialog, state: dict[str, Any], now: datetime, tr: Tr) -> Result:
-    history = list(state["history"])
-    if not history:
+def _back(dialog: Dialog, state: DialogState, now: datetime, tr: Tr) -> Result:
+    if not state.history:
         return Result(state, (current_prompt(dialog, state, tr),))
-    previous = history.pop()
-    answers = {k: v for k, v in state["answers"].items() if k != previous}
-    new = {**state, "answers": answers, "history": history, "step": previous,
-           "updated": now.isoformat()}
-    new.pop("pending", None)
+    previous = state.history[-1]
+    answers = {k: v for k, v in state.answers.items() if k != previous}
+    new = replace(state, answers=answers, history=state.history[:-1], step=previous,
+                  updated=now, pending=None)
     return Result(new, (prompt(dialog, dialog.step(previous), answers, tr),))
 
 
-def _confirm(dialog: Dialog, state: dict[str, Any], answers: Answers, inp: str,
-             tr: Tr) -> Result:
-    if inp == YES:
+def _confirm(dialog: Dialog, state: DialogState, inp: Input, tr: Tr) -> Result:
+    if inp == Press(YES):
         done = (Outgoing(tr(dialog.done)),) if dialog.done else ()  # "": effects speak
-        return Result(None, done, dialog.effects(answers))
-    if inp == NO:
+        return Result(None, done, dialog.effects(state.answers))
+    if inp == Press(NO):
         return Result(None, (Outgoing(tr(dialog.declined)),))
     return Result(state, (Outgoing(tr("dialog.choose_button")),
-                          confirmation(dialog, answers, tr)))
+                          confirmation(dialog, state.answers, tr)))
 
 
-def _parse(step: Step, inp: str, answers: Answers) -> Any:
-    if inp == SKIP:
+def _parse(step: Step, inp: Input, answers: Answers) -> Any:
+    if inp == Press(SKIP):
         if step.skippable:
             return None
         raise Invalid("dialog.cannot_skip")
-    if inp.startswith("dlg:"):
-        value = inp[4:]
-        if any(c.value == value for c in step.choices_for(answers)):
+    if isinstance(inp, Press):
+        value = inp.data.removeprefix(CHOICE)
+        if inp.data.startswith(CHOICE) and any(c.value == value
+                                               for c in step.choices_for(answers)):
             return value
         raise Invalid("dialog.choose_button")
-    if inp.startswith("ctl:"):
-        raise Invalid("dialog.choose_button")
-    if step.parse is not None:
-        return step.parse(inp, answers)
-    raise Invalid("dialog.choose_button")
+    if isinstance(inp, Text) and step.parse is not None:
+        return step.parse(inp.text, answers)
+    if not isinstance(inp, Text) and step.take is not None:
+        return step.take(inp, answers)
+    if step.take is not None:
+        raise Invalid("dialog.media_expected")
+    raise Invalid("dialog.choose_button" if step.choices_for(answers) else "dialog.text_expected")

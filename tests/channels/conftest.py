@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.app import App
+from handlers import build_registry
 from storage.repo import Store
 from tests.channels.fake_telegram import FakeTelegram, Limits
 from tests.channels.fake_zalo import FakeZalo
@@ -15,7 +16,7 @@ from tests.channels.fake_zalo import FakeZalo
 
 @pytest.fixture
 def real_app(tmp_path: Path) -> App:
-    return App(Store.open(f"sqlite:///{tmp_path / 'bot.db'}"))
+    return App(Store.open(f"sqlite:///{tmp_path / 'bot.db'}"), build_registry())
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import func, select
 
-from bot.base.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming, Text
 from bot.channels.pipeline import Platform
 from bot.channels.runtime import Runtime
 from bot.core.app import App
@@ -39,15 +39,16 @@ class Reply:
 
 
 def spy(app: App) -> list[Incoming]:
-    """Record what reaches the core."""
+    """Record what reaches the core (each step once, even when a race made it run again)."""
     seen: list[Incoming] = []
-    handle = app.handle
+    step = app.step
 
-    def recording(msg: Incoming) -> Any:
-        seen.append(msg)
-        return handle(msg)
+    def recording(tx: Any, msg: Incoming) -> Any:
+        if msg not in seen:
+            seen.append(msg)
+        return step(tx, msg)
 
-    app.handle = recording  # type: ignore[method-assign]
+    app.step = recording  # type: ignore[method-assign]
     return seen
 
 
@@ -91,7 +92,7 @@ async def settle(store: Store, channel: str, update_id: str, chat_id: str) -> No
 
 def terminal_code(app: App, handle: str) -> str:
     """A link code issued on the terminal to a demo user (as they would type /lienket)."""
-    replies = app.handle(Incoming(ConversationKey("terminal", handle, handle), text="/lienket"))
+    replies = app.handle(Incoming(ConversationKey("terminal", handle, handle), Text("/lienket")))
     match = re.search(r"\b([A-Z0-9]{6})\b", replies[0].text)
     assert match, replies[0].text
     return match.group(1)

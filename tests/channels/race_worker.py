@@ -32,6 +32,7 @@ from bot.channels.pipeline import RawUpdate
 from bot.channels.runtime import Runtime
 from bot.channels.telegram_common import TelegramCommon
 from bot.core.app import App
+from handlers import build_registry
 from scheduler.limits import Limits
 from scheduler.outbox import Transient
 from storage import delivery
@@ -139,7 +140,8 @@ async def run(url: str, updates: list[dict[str, Any]], work: Path, name: str,
         processed.flush()
 
     platform = RacePlatform(updates, store, name, other, sent)
-    runtime = Runtime(App(store), platform, LIMITS, poll_timeout=1, on_queued=on_queued)
+    runtime = Runtime(App(store, build_registry()), platform, LIMITS, poll_timeout=1,
+                      on_queued=on_queued)
     runtime.sender.name = name
     await wait_for_go(work, name)
     await asyncio.to_thread(plan_broadcast, store)

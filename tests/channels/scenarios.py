@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.base.messages import Photo, Text
 from bot.core.app import App
 from tests.channels.harness import Driver, terminal_code
 
@@ -21,7 +22,7 @@ async def start(d: Driver, app: App) -> None:
 async def citizen_question(d: Driver, app: App) -> None:
     replies = await d.say("502", QUESTION)
     assert replies and all(r.text for r in replies)
-    assert any(m.text == QUESTION and m.key.channel == d.channel for m in d.seen)
+    assert any(m.content == Text(QUESTION) and m.key.channel == d.channel for m in d.seen)
 
 
 async def button_press(d: Driver, app: App) -> None:
@@ -47,13 +48,14 @@ async def collaborator_report_with_photo(d: Driver, app: App) -> None:
         await d.press("504", "Bỏ qua")
     replies = await d.press("504", "Đồng ý")
     assert "BC-" in replies[-1].text
-    photos = [m for m in d.seen if m.photo_id and m.key.user_id == "504"]
-    assert len(photos) == 1 and Path(photos[0].photo_id or "").read_bytes() == PHOTO
+    photos = [m.content for m in d.seen
+              if isinstance(m.content, Photo) and m.key.user_id == "504"]
+    assert len(photos) == 1 and Path(photos[0].refs[0]).read_bytes() == PHOTO
 
 
 async def deep_link(d: Driver, app: App) -> None:
     replies = await d.say("505", "/start MOI-ab_12")
-    assert any(m.text == "/start MOI-ab_12" for m in d.seen)
+    assert any(m.content == Text("/start MOI-ab_12") for m in d.seen)
     assert replies and replies[0].text
 
 

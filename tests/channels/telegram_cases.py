@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
-from bot.base.messages import Button, Outgoing
+from bot.base.messages import Button, Outgoing, Text
 from bot.core.app import App
 from bot.core.context import Context
 from bot.core.router import Command
@@ -176,7 +176,7 @@ async def long_texts_files_and_big_button_data(factory: Any, app: App, fake: Fak
             chart.read_bytes(), table.read_bytes()]
         pressed = await driver.press("705", "Chọn mục này")
     assert pressed[-1].text == "đã chọn 40"
-    assert any(m.text == "Chọn mục này" for m in seen)
+    assert any(m.content == Text("Chọn mục này") for m in seen)
 
 
 async def a_429_pauses_sending(factory: Any, app: App, fake: FakeTelegram, tmp: Path,

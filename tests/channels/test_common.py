@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.base.messages import Button, Lang, Location, Outgoing, Role
+from bot.base.messages import Button, Lang, Location, Outgoing, Photo, Role, Text
 from bot.base.settings import Settings
 from bot.channels.common import command_menu
 from bot.channels.launch import LaunchError, check_secret, make_platform
@@ -36,10 +37,22 @@ TEXT = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưv
 
 
 @given(TEXT, st.integers(min_value=20, max_value=500))
-def test_split_keeps_every_word_within_the_limit(text: str, limit: int) -> None:
+@example("a" * 21, 20)  # one word longer than the limit (this failed once, in CI)
+@example("ab " + "c" * 19 + " d", 20)  # a word that fits must not be cut
+def test_split_cuts_only_words_longer_than_the_limit(text: str, limit: int) -> None:
+    """Every part fits; nothing is lost or reordered; a word is cut only when it alone is
+    longer than the limit (a long link, say), and then into parts that each fit."""
     parts = split_text(text, limit)
     assert all(units(p) <= limit for p in parts)
-    assert " ".join(parts).split() == text.split()
+    assert "".join("".join(p.split()) for p in parts) == "".join(text.split())
+    tokens = Counter(tok for p in parts for tok in p.split())
+    fitting = Counter(w for w in text.split() if units(w) <= limit)
+    assert fitting <= tokens
+
+
+def test_a_word_longer_than_the_limit_is_cut_where_it_must_be() -> None:
+    assert split_text("a" * 21, 20) == ["a" * 20, "a"]
+    assert split_text("ab " + "c" * 19 + " d", 20) == ["ab", "c" * 19, "d"]
 
 
 def test_split_prefers_paragraphs_and_counts_utf16() -> None:
@@ -101,14 +114,14 @@ def test_telegram_message_and_press() -> None:
     slim = slim_telegram(MESSAGE)
     assert "last_name" not in slim["message"]["from"] and "username" not in slim["message"]["from"]
     msg = telegram_incoming(slim)
-    assert msg is not None and msg.text == "/start MOI-1" and msg.key.chat_id == "77"
+    assert msg is not None and msg.content == Text("/start MOI-1") and msg.key.chat_id == "77"
     assert msg.language_hint == "en" and msg.sent_at == datetime.fromtimestamp(1_773_000_000, UTC)
     shown = {"message_id": 5, "date": 1, "chat": {"id": 77, "type": "private"}, "text": "?",
              "reply_markup": {"inline_keyboard": [[{"text": "Dài", "callback_data": "i:0"}]]}}
     press = {"update_id": 10, "callback_query": {"id": "q", "from": MESSAGE["message"]["from"],
                                                  "data": "i:0", "message": shown}}
     pressed = telegram_incoming(slim_telegram(press))
-    assert pressed is not None and pressed.text == "Dài" and pressed.callback is None
+    assert pressed is not None and pressed.content == Text("Dài")  # its label, then resolved
 
 
 def test_telegram_photo_location_and_what_is_ignored() -> None:
@@ -116,10 +129,10 @@ def test_telegram_photo_location_and_what_is_ignored() -> None:
     photo = {"update_id": 1, "message": {**base, "text": None, "caption": "nhà",
                                          "photo": [{"file_id": "s"}, {"file_id": "big"}]}}
     got = telegram_incoming(slim_telegram(photo))
-    assert got is not None and (got.photo_id, got.text) == ("big", "nhà")
+    assert got is not None and got.content == Photo(("big",), "nhà")
     where = {"update_id": 2, "message": {**base, "location": {"latitude": 11.5,
                                                               "longitude": 108.9}}}
-    assert telegram_incoming(slim_telegram(where)).location == Location(11.5, 108.9)  # type: ignore[union-attr]
+    assert telegram_incoming(slim_telegram(where)).content == Location(11.5, 108.9)  # type: ignore[union-attr]
     group = {"update_id": 3, "message": {**base, "chat": {"id": -5, "type": "group"}}}
     assert telegram_incoming(slim_telegram(group)) is None
     assert telegram_incoming(slim_telegram({"update_id": 4, "edited_message": base})) is None
@@ -133,7 +146,8 @@ def test_zalo_updates() -> None:
     assert zalo_unwrap({"ok": True, "result": update}) == update
     assert zalo_update_id(update) == "m1"
     msg = zalo_incoming(slim_zalo(update), "m1")
-    assert msg is not None and msg.photo_id == "https://z/p.jpg" and msg.key.channel == "zalo"
+    assert msg is not None and msg.content == Photo(("https://z/p.jpg",))
+    assert msg.key.channel == "zalo"
     assert msg.sent_at is not None and msg.sent_at.year == 2025
     group = {**update, "message": {**update["message"], "chat": {"id": "g", "chat_type": "GROUP"}}}
     assert zalo_incoming(slim_zalo(group), "m1") is None

@@ -20,6 +20,7 @@ from bot.channels.telegram_common import TelegramCommon
 from bot.core.app import App
 from bot.core.context import Context
 from bot.core.router import Command
+from handlers import build_registry
 from scheduler.render import TELEGRAM
 from storage import delivery
 from storage.models import InboundUpdate, OutboxMessage, UpdateStatus, User
@@ -88,7 +89,7 @@ def test_planning_a_push_twice_adds_nothing(store: Store) -> None:
 
 
 async def test_two_workers_process_an_update_once(store: Store) -> None:
-    app = App(store)
+    app = App(store, build_registry())
     first, second = Pipeline(app, Offline()), Pipeline(app, Offline())
     await first.ingest([update(1, "/start")])
     with store.session() as s:
@@ -107,7 +108,7 @@ async def test_a_failing_handler_leaves_nothing_half_done(store: Store) -> None:
         ctx.session.flush()
         raise RuntimeError("bug")
 
-    app = App(store)
+    app = App(store, build_registry())
     app.registry.commands.append(Command(("hong",), broken))
     pipeline = Pipeline(app, Offline())
     await pipeline.ingest([update(5, "/hong")])
@@ -121,7 +122,7 @@ async def test_a_failing_handler_leaves_nothing_half_done(store: Store) -> None:
 
 
 async def test_a_redelivered_update_has_no_second_effect(store: Store) -> None:
-    pipeline = Pipeline(App(store), Offline())
+    pipeline = Pipeline(App(store, build_registry()), Offline())
     assert len(await pipeline.ingest([update(7, "/start")])) == 1
     await pipeline.process_pending()
     assert await pipeline.ingest([update(7, "/start")]) == []  # acknowledged, not processed
@@ -130,9 +131,49 @@ async def test_a_redelivered_update_has_no_second_effect(store: Store) -> None:
 
 
 async def test_replies_are_rendered_for_the_platform(store: Store) -> None:
-    pipeline = Pipeline(App(store), Offline())
+    pipeline = Pipeline(App(store, build_registry()), Offline())
     await pipeline.ingest([update(9, "/ngonngu")])
     await pipeline.process_pending()
     payload = outbox(store)[0].payload
     assert payload["kind"] == "text" and payload["keyboard"][0][0]["callback_data"]
     assert TELEGRAM.native_buttons
+
+
+@pytest.mark.postgres
+async def test_a_raced_step_is_redone_whole_and_its_state_kept(pg_store: Store,
+                                                                monkeypatch) -> None:
+    """Another process moves the conversation on between this step's read and its write
+    (PostgreSQL: SQLite takes its write lock up front, so there it cannot happen): the step
+    is redone in a fresh transaction; the stored conversation holds the redone step (not
+    only the reply), and the reply is queued once."""
+    store = pg_store
+    from sqlalchemy import update as sql_update
+
+    import bot.core.app as core
+    from storage.models import Conversation
+
+    pipeline = Pipeline(App(store, build_registry()), Offline())
+    await pipeline.ingest([update(20, "/tudanhgia")])
+    await pipeline.process_pending()
+    real, calls = core.save_conversation, {"n": 0}
+
+    def raced(conn: Any, chat: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:  # someone else commits a newer version of this chat first
+            with store.engine.begin() as other:
+                other.execute(sql_update(Conversation).where(Conversation.id == chat.id)
+                              .values(version=Conversation.version + 1))
+        real(conn, chat)
+
+    monkeypatch.setattr(core, "save_conversation", raced)
+    await pipeline.ingest([update(21, "1")])  # "1": the first button, rural
+    await pipeline.process_pending()
+    assert calls["n"] == 2
+    with store.session() as s:
+        [conv] = s.exec(select(Conversation)).all()
+        assert conv.dialog is not None and conv.dialog["answers"].get("area") == "rural"
+        assert conv.dialog["step"] == "people"
+        assert s.exec(select(func.count()).select_from(InboundUpdate).where(
+            InboundUpdate.status == UpdateStatus.PENDING)).one() == 0
+    asked = [m for m in outbox(store) if "bao nhiêu người" in m.payload.get("text", "")]
+    assert len(asked) == 1

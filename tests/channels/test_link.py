@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import func, select
 
-from bot.base.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming, Text
 from bot.core.app import App
 from storage.delivery import CODE_ALPHABET
 from storage.models import Identity, MessageLog, User
@@ -18,7 +18,7 @@ TELEGRAM = ConversationKey("telegram", "4242", "4242")
 
 
 def say(app: App, key: ConversationKey, text: str) -> str:
-    return app.handle(Incoming(key, text=text))[0].text
+    return app.handle(Incoming(key, Text(text)))[0].text
 
 
 def code_of(text: str) -> str:

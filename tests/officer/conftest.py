@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.base.settings import get_settings
-
 
 @pytest.fixture(autouse=True)
-def export_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def export_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The apps of these tests read GIAMNGHEO_EXPORT_DIR when they are made."""
     out = tmp_path / "out"
     monkeypatch.setenv("GIAMNGHEO_EXPORT_DIR", str(out))
-    get_settings.cache_clear()
-    yield out
-    get_settings.cache_clear()
+    return out

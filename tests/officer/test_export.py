@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -74,3 +75,11 @@ def test_cli_export(tmp_path: Path) -> None:
     assert (tmp_path / "r.csv").exists() and (tmp_path / "r-ho.csv").exists()
     assert run(["export", "--format", "pdf", "--out", "x"], "", tmp_path).returncode == 2
     assert run(["export", "--out", "x.xlsx", "--area", "nope"], "", tmp_path).returncode == 2
+
+
+async def test_exported_files_are_private_in_a_private_folder(make_bot, export_dir) -> None:
+    replies = await make_bot("canbo-demo").say("/xuat")
+    path = Path(replies[0].document_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert path.parent.parent == export_dir

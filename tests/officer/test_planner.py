@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot.base.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming, Text
 from scheduler.planner import dry_run, tick
 from scheduler.timetable import load_calendar
 from tests.officer.helpers import add_account, local, outbox, user_id
@@ -131,7 +131,7 @@ def test_a_terminal_user_sees_the_reminder_with_the_next_message(app, clock) -> 
     clock.now = local("2026-03-22T09:00")
     tick(app.store, CAL, clock)
     key = ConversationKey("terminal", "ctv-demo", "ctv-demo")
-    replies = app.handle(Incoming(key, text="/start"))
+    replies = app.handle(Incoming(key, Text("/start")))
     assert replies[0].text.startswith("Nhắc việc: Thôn Mẫu Một (dữ liệu mẫu) chưa gửi")
 
 

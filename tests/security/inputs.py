@@ -8,7 +8,7 @@ from operator import add, mul
 
 from hypothesis import strategies as st
 
-from bot.base.messages import ConversationKey, Incoming, Location
+from bot.base.messages import ConversationKey, Incoming, Input, Location, Photo, Press, Text
 from handlers import build_registry
 from tests.security.world import (
     ADMIN,
@@ -72,9 +72,10 @@ class Fired:
     location: tuple[float, float] | None = None
 
     def incoming(self, user: str) -> Incoming:
-        place = Location(*self.location) if self.location else None
-        return Incoming(ConversationKey(CHANNEL, user, user), text=self.text,
-                        callback=self.callback, photo_id=self.photo, location=place)
+        content: Input = (Press(self.callback) if self.callback is not None
+                          else Photo((self.photo,), self.text) if self.photo is not None
+                          else Location(*self.location) if self.location else Text(self.text))
+        return Incoming(ConversationKey(CHANNEL, user, user), content)
 
 
 coords = st.floats(allow_nan=True, allow_infinity=True)

@@ -16,6 +16,7 @@ from storage.people import create_invite
 from tests.security.test_authorisation import REFUSED, REGISTRY, fresh, refused
 from tests.security.world import (
     COLLABORATOR,
+    DA5,
     OFFICER,
     OTHER_COLLABORATOR,
     OTHER_OFFICER,
@@ -172,6 +173,7 @@ def test_a_forged_start_over_button(world: World, dialog: str, role: Role) -> No
 
 def test_start_over_keeps_the_collaborators_village(world: World) -> None:
     fresh(world, COLLABORATOR)
-    world.talk(COLLABORATOR, ["/baocao", "Không có thay đổi", "/baocao"])
-    replies = world.talk(COLLABORATOR, ["Bắt đầu lại", "Không có thay đổi", "Đồng ý"])
+    world.talk(COLLABORATOR, ["/baocao", DA5, "/baocao"])  # the village reported DA5 already
+    replies = world.talk(COLLABORATOR, ["Bắt đầu lại", DA5, "3", "2", "Bỏ qua", "Bỏ qua",
+                                        "Đồng ý"])
     assert "Mã biên nhận" in replies[-1].text

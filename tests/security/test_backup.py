@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from bot.base.messages import ConversationKey, Incoming
+from bot.base.messages import ConversationKey, Incoming, Text
 from bot.core.app import App
+from handlers import build_registry
 from storage.backup import BackupError, backup_database
 from storage.models import MessageLog, Report
 from storage.repo import Store
@@ -85,9 +86,9 @@ async def test_backup_while_the_bot_writes(make_bot, store: Store, db_url: str,
     assert pairs(store) == 2 * writer.commits
     restored = tmp_path / "restored.db"  # restore: copy the file in place and point at it
     shutil.copyfile(done.target, restored)
-    again = App(Store.open(f"sqlite:///{restored}"), clock=clock)
+    again = App(Store.open(f"sqlite:///{restored}"), build_registry(), clock=clock)
     key = ConversationKey("memory", "ctv-demo", "ctv-demo")
-    assert receipt in again.handle(Incoming(key, text="/baocaocuatoi"))[0].text
+    assert receipt in again.handle(Incoming(key, Text("/baocaocuatoi")))[0].text
 
 
 def test_the_copy_is_one_self_contained_file(store: Store, db_url: str, tmp_path: Path) -> None:

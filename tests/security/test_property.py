@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.base.messages import Role
+from bot.base.messages import Press, Role, Text
 from bot.core.dialog import CONFIRM, YES
 from bot.core.router import resolve
 from bot.core.text import MAX_INPUT, clean_input
@@ -110,13 +110,16 @@ def others(world: World) -> dict[str, list[Snapshot]]:
 
 
 def is_confirmation(snap: Snapshot, inp: Fired) -> bool:
-    """Exactly a press of the confirmation button (or its number, label or data typed)."""
+    """Exactly a press of the confirmation button (or its number or label typed; its data
+    typed as text is text, never a press)."""
     _, dialog, buttons = snap
     if dialog is None or dialog.get("step") != CONFIRM or inp.photo or inp.location:
         return False
-    if inp.callback is None and len(inp.text) > MAX_INPUT:
+    if inp.callback is not None:
+        return inp.callback == YES
+    if len(inp.text) > MAX_INPUT:
         return False
-    return resolve(clean_input(inp.text), inp.callback, buttons) == YES
+    return resolve(Text(clean_input(inp.text)), buttons) == Press(YES)
 
 
 def check(world: World, logs: Collect, snap: Snapshot, inp: Fired) -> None:
@@ -222,11 +225,13 @@ shown = st.lists(st.tuples(texts, texts, st.booleans()).map(list), max_size=8)
 @given(text=texts, callback=st.none() | texts, buttons=shown)
 def test_router_resolves_to_the_input_or_a_shown_button(text: str, callback: str | None,
                                                         buttons: list[list[Any]]) -> None:
-    value = resolve(clean_input(text), callback, buttons)
+    """A press stays that press; typed text stays text unless it is a shown button's number
+    or label (then it is that button's press): never a press of data nobody was shown."""
     if callback is not None:
-        assert value == callback
-    else:
-        assert value == clean_input(text) or value in [b[1] for b in buttons]
+        assert resolve(Press(callback), buttons) == Press(callback)
+        return
+    value = resolve(Text(clean_input(text)), buttons)
+    assert value == Text(clean_input(text)) or value in [Press(b[1]) for b in buttons]
 
 
 @settings(max_examples=100, deadline=None)

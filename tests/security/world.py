@@ -15,7 +15,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.base.i18n import t
-from bot.base.messages import ConversationKey, Incoming, Lang, Location, Outgoing, Role
+from bot.base.messages import (
+    ConversationKey,
+    Incoming,
+    Input,
+    Lang,
+    Location,
+    Outgoing,
+    Photo,
+    Press,
+    Role,
+    Text,
+)
 from bot.core.app import App
 from handlers import build_registry
 from storage.models import (
@@ -59,8 +70,10 @@ class World:
     def say(self, user: str, text: str = "", callback: str | None = None,
             photo: str | None = None, location: Location | None = None) -> list[Outgoing]:
         key = ConversationKey(CHANNEL, user, user)
-        return self.app.handle(Incoming(key, text=text, callback=callback, photo_id=photo,
-                                        location=location))
+        content: Input = (Press(callback) if callback is not None
+                          else Photo((photo,), text) if photo is not None
+                          else location if location is not None else Text(text))
+        return self.app.handle(Incoming(key, content))
 
     def talk(self, user: str, lines: list[str]) -> list[Outgoing]:
         replies: list[Outgoing] = []
