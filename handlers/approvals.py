@@ -17,7 +17,8 @@ from storage.models import Area, Household, HouseholdUpdate, UpdateDecision, Use
 from storage.people import in_scope, subtree_ids
 
 NAME = "duyet"
-DECISIONS = (UpdateDecision.APPROVED.value, UpdateDecision.REJECTED.value)
+REJECTED = UpdateDecision.REJECTED.value
+DECISIONS = (UpdateDecision.APPROVED.value, REJECTED)
 STATUS_AFTER = {"newly_poor": "poor", "relapsed": "poor", "escaped": "escaped",
                 "newly_near_poor": "near_poor", "moved": "moved"}
 
@@ -28,11 +29,15 @@ def pending(ctx: Context) -> list[HouseholdUpdate]:
     return fieldwork.pending_updates(ctx.session, subtree_ids(ctx.session, ctx.area_id))
 
 
+def _who(ctx: Context, update: HouseholdUpdate, tr: Tr) -> str:
+    household = ctx.session.get(Household, update.household_id) if update.household_id else None
+    return household.head_name if household else tr("household.new_named",
+                                                     name=update.data.get("name", ""))
+
+
 def describe(ctx: Context, update: HouseholdUpdate) -> str:
     village = ctx.session.get(Area, update.area_id)
-    household = ctx.session.get(Household, update.household_id) if update.household_id else None
-    name = household.head_name if household else ctx.t("household.new_named",
-                                                       name=update.data.get("name", ""))
+    name = _who(ctx, update, ctx.t)
     status = (ctx.t("approve.indicated", status=ctx.t(f"hhstatus.{update.indicated_status}"))
               if update.indicated_status else "")
     return ctx.t("approve.item", number=update.id, who=name,
@@ -71,8 +76,11 @@ def decide(ctx: Context, arg: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("approve.not_found"), ctx.registry.menu(ctx.role, ctx.t))]
     if update.decision != UpdateDecision.PENDING:
         return [Outgoing(ctx.t("approve.already"), ctx.registry.menu(ctx.role, ctx.t))]
-    return ctx.start_dialog(NAME, {"_update": update.id, "_decision": decision,
-                                   "_item": describe(ctx, update)})
+    known: dict[str, Any] = {"_update": update.id, "_decision": decision,
+                             "_item": describe(ctx, update)}
+    if decision == REJECTED:
+        known["note"] = None  # straight to the required reason
+    return ctx.start_dialog(NAME, known)
 
 
 def _reason(text: str, answers: Answers) -> str:
@@ -82,18 +90,24 @@ def _reason(text: str, answers: Answers) -> str:
 
 
 def _summary(answers: Answers, tr: Tr) -> str:
-    reason = answers.get("reason") or tr("approve.no_reason")
+    reason = answers.get("reason") or answers.get("note") or tr("approve.no_reason")
     return tr(f"approve.confirm_{answers['_decision']}", item=answers["_item"], reason=reason)
 
 
 def build() -> Dialog:
-    steps = (Step("reason", lambda a, tr: tr(f"approve.reason_{a['_decision']}"),
-                  parse=_reason, skippable=True, skip_label="approve.no_reason_button"),)
-    return Dialog(NAME, "approve.title", steps, _summary,
-                  lambda a: (Effect("decide_update", {"update": a["_update"],
-                                                      "decision": a["_decision"],
-                                                      "reason": a.get("reason")}),),
-                  done="")
+    """An approval may carry a note (optional); a rejection needs a reason, asked once and
+    never with a "no reason" button (the rejection starts with the note step known)."""
+    steps = (Step("note", lambda a, tr: tr("approve.reason_approved"), parse=_reason,
+                  skippable=True, skip_label="approve.no_reason_button",
+                  next=lambda a: "reason" if a["_decision"] == REJECTED else None),
+             Step("reason", lambda a, tr: tr("approve.reason_rejected"), parse=_reason))
+    return Dialog(NAME, "approve.title", steps, _summary, _effects, done="")
+
+
+def _effects(answers: Answers) -> tuple[Effect, ...]:
+    return (Effect("decide_update", {"update": answers["_update"],
+                                     "decision": answers["_decision"],
+                                     "reason": answers.get("reason") or answers.get("note")}),)
 
 
 def apply(ctx: Context, effect: Effect) -> list[Outgoing]:
@@ -128,11 +142,16 @@ def _change_register(ctx: Context, update: HouseholdUpdate) -> None:
 
 
 def _tell_collaborator(ctx: Context, update: HouseholdUpdate) -> None:
+    """Told in their own language, naming the household, the village, the event and the
+    update's number (the receipt they were given when they sent it)."""
     collaborator = ctx.session.get(User, update.submitted_by)
     if collaborator is None:
         return
     tr = Tr(Lang(collaborator.language))
-    text = tr(f"approve.told_{update.decision}", number=update.id,
+    village = ctx.session.get(Area, update.area_id)
+    text = tr(f"approve.told_{update.decision}", number=update.id, who=_who(ctx, update, tr),
+              village=village.name if village else "",
+              event=tr(f"household.event.{update.event}"),
               reason=update.reason or tr("approve.no_reason"))
     notify(ctx.session, collaborator, Outgoing(text), ctx.now,
            dedup_key=f"decision:{update.id}")

@@ -34,20 +34,22 @@ async def test_approval_changes_the_register_and_tells_the_collaborator(make_bot
     script.check("approve-vi", request)
     assert household(officer.app, "Katơr Văn Minh").status == "escaped"
     told = await collaborator.say("/start")
-    assert "đã được cán bộ xã DUYỆT" in told[0].text
+    assert "đã được cán bộ xã DUYỆT" in told[0].text and "Katơr Văn Minh" in told[0].text
     again = await collaborator.say("/start")
     assert "DUYỆT" not in again[0].text  # told once
 
 
-async def test_rejection_needs_a_reason_and_changes_nothing(make_bot, request):
+async def test_rejection_needs_a_reason_asked_once_and_changes_nothing(make_bot, request):
     collaborator = await submit(make_bot)
     officer = make_bot("canbo-demo")
     await officer.say("/duyet")
-    await officer.press("Từ chối")
-    replies = await officer.press("Không ghi lý do")
-    replies = await officer.press("Đồng ý")
-    assert "cần ghi lý do" in replies[0].text
+    asked = await officer.press("Từ chối")
+    assert "Lý do từ chối (bắt buộc" in asked[0].text
+    assert [b.label for b in asked[0].buttons] == ["Quay lại"]  # no "no reason" to press
+    replies = await officer.say("...")
+    assert "Lý do từ chối" in replies[-1].text  # asked again until there is a reason
     assert household(officer.app, "Katơr Văn Minh").status == "near_poor"
+    await officer.say("/huy")
     script = Transcript()
     await talk(officer, ["/duyet"], script)
     script.user("(bấm: Từ chối)")
@@ -59,6 +61,7 @@ async def test_rejection_needs_a_reason_and_changes_nothing(make_bot, request):
     script.check("reject-vi", request)
     told = "\n".join(script.lines[-12:])  # what the collaborator saw next
     assert "bị cán bộ xã TỪ CHỐI" in told and "chưa được xác minh" in told
+    assert "Cập nhật số 1 (Katơr Văn Minh, Thôn Mẫu Một (dữ liệu mẫu): Thoát nghèo)" in told
 
 
 async def test_a_new_household_is_added_on_approval(make_bot):
@@ -69,7 +72,7 @@ async def test_a_new_household_is_added_on_approval(make_bot):
     officer = make_bot("canbo-demo")
     await officer.say("/duyet")
     await officer.press("Duyệt")
-    await talk(officer, ["Không ghi lý do", "Đồng ý"])
+    await talk(officer, ["Không cần ghi chú", "Đồng ý"])
     assert household(officer.app, "Đinh Văn Mới").status == "poor"
     assert household(officer.app, "Đinh Văn Mới").members == 3
 
@@ -92,7 +95,7 @@ async def test_an_update_is_decided_once(make_bot, app):
     await second.say("/duyet")
     await first.press("Duyệt")
     await second.press("Từ chối")
-    await talk(first, ["Không ghi lý do", "Đồng ý"])
+    await talk(first, ["Không cần ghi chú", "Đồng ý"])
     replies = await talk(second, ["trùng", "Đồng ý"])
     assert "đã được xử lý" in replies[0].text
     with app.store.session() as s:

@@ -31,7 +31,7 @@ async def test_report_correction_and_approval_on_postgres(pg_app: App) -> None:
     officer = MemoryChannel(pg_app, "canbo-demo")
     await officer.say("/duyet")
     await officer.press("Duyệt")
-    await talk(officer, ["Không ghi lý do", "Đồng ý"])
+    await talk(officer, ["Không cần ghi chú", "Đồng ý"])
     with pg_app.store.session() as s:
         assert len(s.exec(select(Report)).all()) == 1
         assert [v.values for v in s.exec(select(ReportVersion).order_by(ReportVersion.version))

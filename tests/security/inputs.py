@@ -104,7 +104,7 @@ WALKS: dict[str, tuple[str, list[Step]]] = {
     "household-nomatch": (COLLABORATOR, ["/hogiadinh", "Tìm hộ đã có", "Zyx Qwv"]),
     "selfassess": (CITIZEN, ["/tudanhgia", "1", "4", "1", "8 triệu", *NO_DEPRIVATION]),
     "approve": (OFFICER, [("cb", "decide:{update}:approved"), "Hộ đã có việc làm ổn định"]),
-    "reject": (OFFICER, [("cb", "decide:{update}:rejected"), "Không ghi lý do"]),
+    "reject": (OFFICER, [("cb", "decide:{update}:rejected"), "Chưa xác minh thu nhập"]),
     "answer": (OFFICER, [("cb", "answerq:{question}"), "Họp thôn vào tối thứ Sáu"]),
     "invite-officer": (OFFICER, ["/moi", "1"]),
     "invite-admin": (ADMIN, ["/moi", "Cán bộ phụ trách giảm nghèo", "phuoc dinh", "1"]),
