@@ -82,7 +82,16 @@ def script(rng: random.Random) -> list[str]:
         start = ["/hogiadinh", "2", " ".join(rng.choice(p) for p in (FAMILY, MIDDLE, GIVEN))]
     income = rng.choice(["8 triệu", "900 nghìn", "1tr5", "2.500.000"])
     answers = [rng.choice("12") for _ in range(12)]
-    return [*start, str(rng.randint(1, 4)), str(rng.randint(1, 8)), "1", income, *answers, "1"]
+    return [*start, str(rng.randint(1, 4)), *members(rng), "1", income, *answers, "1"]
+
+
+def members(rng: random.Random) -> list[str]:
+    """The members, one by one (add, name, relation, year), then "Done": the menu's buttons
+    are add, then edit/remove per member, then done."""
+    count, lines = rng.randint(1, 6), []
+    for _ in range(count):
+        lines += ["1", rng.choice(GIVEN), str(rng.randint(1, 6)), str(rng.randint(1940, 2024))]
+    return [*lines, str(2 * count + 2)]
 
 
 def make_users(store: Store, count: int, rng: random.Random) -> list[Sim]:

@@ -132,7 +132,8 @@ def _change_register(ctx: Context, update: HouseholdUpdate) -> None:
     household = (ctx.session.get(Household, update.household_id) if update.household_id
                  else Household(area_id=update.area_id, head_name=update.data["name"]))
     assert household is not None
-    people = update.data.get("answers", {}).get("people")
+    answers = update.data.get("answers", {})
+    people = answers.get("people") or len(answers.get("members") or ()) or None
     household.members = people if people is not None else household.members
     household.status = STATUS_AFTER.get(update.event, household.status)
     household.updated_at = ctx.now

@@ -13,11 +13,12 @@ from sqlalchemy import Row
 from bot.base.i18n import Tr
 from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
-from bot.core.dialog import Answers, Choice, Dialog, Effect, Invalid, Step
+from bot.core.dialog import Answers, Choice, Dialog, Effect, Group, Invalid, Step
 from bot.core.router import COLLABORATORS, Command, Journey
 from bot.core.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_path
+from handlers.validators import whole_number
 from storage import fieldwork
 from storage.repo import designations_of
 
@@ -64,8 +65,9 @@ def build() -> Dialog:
         Step("dup", "household.dup", options=_dup_choices, next=lambda a: "event"),
         Step("event", "household.event",
              choices=tuple(Choice(e, f"household.event.{e}") for e in EVENTS),
-             next=lambda a: None if a["event"] == "moved" else "people"),
-        *questions(std)[1:],  # the village says rural or urban; household size onwards
+             next=lambda a: None if a["event"] == "moved" else "members"),
+        MEMBERS,
+        *questions(std)[2:],  # the village says rural or urban, the members its size
     )
 
     def summary(answers: Answers, tr: Tr) -> str:
@@ -81,6 +83,29 @@ def build() -> Dialog:
 
     return Dialog(NAME, "household.title", steps, summary, effects,
                   done="household.submitted")
+
+
+def _member_name(text: str, answers: Answers) -> str:
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 1 or len(text) > 60 or any(ch.isdigit() for ch in text):
+        raise Invalid("household.bad_member_name")
+    return " ".join(text.split())
+
+
+RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "other")
+
+
+def _member_line(item: Answers, tr: Tr) -> str:
+    return tr("household.member_line", name=item["name"],
+              relation=tr(f"household.relation.{item['relation']}"), born=item["born"])
+
+
+MEMBERS = Step("members", "household.members", group=Group(
+    fields=(Step("name", "household.member_name", parse=_member_name),
+            Step("relation", "household.member_relation",
+                 choices=tuple(Choice(r, f"household.relation.{r}") for r in RELATIONS)),
+            Step("born", "household.member_born", parse=whole_number(1900, 2100))),
+    label=_member_line, min_items=1, max_items=30))
 
 
 def _name_prompt(answers: Answers, tr: Tr) -> str:

@@ -71,7 +71,7 @@ def _income_prompt(answers: Answers, tr: Tr) -> str:
 def profile(answers: Answers, std: Standard) -> Profile:
     area = AreaType(answers["area"]) if answers.get("area") else None
     income = answers.get("income")
-    people = answers.get("people")
+    people = answers.get("people") or len(answers.get("members") or ()) or None
     if income is not None and answers.get("income_mode") == "household":
         income = income_per_person(income, people) if people else None
     answered = {c for c in std.codes if answers.get(indicator_key(c)) is not None}

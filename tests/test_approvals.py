@@ -6,14 +6,14 @@ from sqlmodel import select
 
 from bot.base.messages import Press
 from storage.models import Household, HouseholdUpdate
-from tests.test_household import NO_DEPRIVATION
+from tests.test_household import NO_DEPRIVATION, members
 from tests.test_report import talk
 from tests.transcript import Transcript
 
 
 async def submit(make_bot, name="kator van mihn", event="Thoát nghèo"):
     collaborator = make_bot("ctv-demo")
-    await talk(collaborator, ["/hogiadinh", "Tìm hộ đã có", name, "1", event, "4",
+    await talk(collaborator, ["/hogiadinh", "Tìm hộ đã có", name, "1", event, *members(4),
                               "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION, "Đồng ý"])
     return collaborator
 
@@ -67,7 +67,7 @@ async def test_rejection_needs_a_reason_asked_once_and_changes_nothing(make_bot,
 async def test_a_new_household_is_added_on_approval(make_bot):
     collaborator = make_bot("ctv-demo")
     await talk(collaborator, ["/hogiadinh", "Thêm hộ mới", "Đinh Văn Mới", "Mới rơi vào nghèo",
-                              "3", "Mỗi người mỗi tháng", "900 nghìn", *(["1"] * 8),
+                              *members(3), "Mỗi người mỗi tháng", "900 nghìn", *(["1"] * 8),
                               *(["2"] * 4), "Đồng ý"])
     officer = make_bot("canbo-demo")
     await officer.say("/duyet")

@@ -11,6 +11,17 @@ from tests.test_report import talk
 from tests.transcript import Transcript
 
 NO_DEPRIVATION = ["2"] * 8 + ["1"] * 4  # questions 9-12: "yes" is the good answer
+PEOPLE = [("Minh", "Chủ hộ", "1975"), ("Lan", "Vợ/chồng", "1978"), ("Tuấn", "Con", "2005"),
+          ("Hà", "Con", "2012"), ("Bà Sáu", "Cha/mẹ", "1950")]
+
+
+def members(count: int) -> list[str]:
+    """What a collaborator types to list ``count`` members, then "Done"."""
+    lines: list[str] = []
+    for i in range(count):
+        name, relation, born = PEOPLE[i % len(PEOPLE)]
+        lines += ["Thêm người", name, relation, born]
+    return [*lines, f"Xong ({count} người)"]
 
 
 def updates(app) -> list[HouseholdUpdate]:
@@ -26,7 +37,7 @@ def household_id(app, name: str) -> int:
 async def test_update_existing_found_by_misspelt_name_without_accents(make_bot, request):
     bot, script = make_bot("ctv-demo"), Transcript()
     await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
-                     "Thoát nghèo", "4", "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION,
+                     "Thoát nghèo", *members(4), "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION,
                      "Đồng ý"], script)
     script.check("household-update-existing-vi", request)
     [update] = updates(bot.app)
@@ -40,13 +51,16 @@ async def test_new_household_shows_likely_duplicate_first(make_bot, request):
     replies = await talk(bot, ["/hogiadinh", "Thêm hộ mới", "Nguyen Thi Lann"], script)
     assert [b.label for b in replies[-1].buttons][:2] == ["Nguyễn Thị Lan",
                                                           "Không, đây là hộ mới"]
-    await talk(bot, ["Không, đây là hộ mới", "Mới rơi vào nghèo", "3", "Mỗi người mỗi tháng",
+    await talk(bot, ["Không, đây là hộ mới", "Mới rơi vào nghèo", *members(3),
+                     "Mỗi người mỗi tháng",
                      "900 nghìn", "1", "2", "2", "1", "2", "2", "1", "2", "1", "1", "1", "1",
                      "Đồng ý"], script)
     script.check("household-new-vi", request)
     [update] = updates(bot.app)
     assert update.household_id is None and update.data["name"] == "Nguyen Thi Lann"
     assert update.indicated_status == "poor"
+    assert [m["relation"] for m in update.data["answers"]["members"]] == ["head", "spouse",
+                                                                          "child"]
 
 
 async def test_the_register_does_not_change_before_approval(make_bot):
@@ -95,3 +109,33 @@ async def test_the_dialog_keeps_only_the_names_close_to_what_was_typed(make_bot)
 def state(app) -> dict:
     with app.store.session() as s:
         return s.exec(select(Conversation).where(Conversation.chat_id == "ctv-demo")).one().dialog
+
+
+async def test_members_are_added_corrected_and_removed(make_bot) -> None:
+    bot = make_bot("ctv-demo")
+    await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                     "Thay đổi nhân khẩu", *members(3)[:-1]])
+    replies = await talk(bot, ["Sửa 2", "Giữ như cũ", "Con", "1980"])  # a slip corrected
+    assert "2. Lan — Con, sinh năm 1980" in replies[0].text
+    replies = await talk(bot, ["Xóa 3"])
+    assert "Đã xóa: Tuấn — Con, sinh năm 2005" in replies[0].text
+    replies = await talk(bot, ["Thêm người", "Bé", "Thôi, không lưu người này"])
+    assert "Bé" not in replies[0].text and "2. Lan" in replies[0].text
+    replies = await talk(bot, ["Xong (2 người)", "Quay lại"])  # back to the list: kept
+    assert "1. Minh — Chủ hộ" in replies[0].text and "2. Lan — Con" in replies[0].text
+    await talk(bot, ["Xong (2 người)", "Cả nhà mỗi tháng", "4 triệu", *NO_DEPRIVATION,
+                     "Đồng ý"])
+    [update] = updates(bot.app)
+    assert update.data["answers"]["members"] == [
+        {"name": "Minh", "relation": "head", "born": 1975},
+        {"name": "Lan", "relation": "child", "born": 1980}]
+    assert update.indicated_status == "average"  # 4,000,000 for 2 people: 2 million each
+
+
+async def test_a_household_needs_at_least_one_member(make_bot) -> None:
+    bot = make_bot("ctv-demo")
+    replies = await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                               "Thay đổi nhân khẩu"])
+    assert not any(b.label.startswith("Xong") for b in replies[0].buttons)
+    replies = await talk(bot, ["Thêm người", "12345"])
+    assert "Tên gọi cần có chữ" in replies[0].text

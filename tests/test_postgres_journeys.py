@@ -10,7 +10,7 @@ from bot.core.app import App
 from handlers import build_registry
 from storage.models import CitizenQuestion, Household, Report, ReportVersion
 from storage.repo import Store
-from tests.test_household import NO_DEPRIVATION
+from tests.test_household import NO_DEPRIVATION, members
 from tests.test_report import DA5, talk
 
 pytestmark = pytest.mark.postgres
@@ -26,7 +26,7 @@ async def test_report_correction_and_approval_on_postgres(pg_app: App) -> None:
     await talk(collaborator, ["/baocao", DA5, "3", "2", "Bỏ qua", "Bỏ qua", "Đồng ý"])
     await talk(collaborator, ["/baocao", DA5, "4", "2", "Bỏ qua", "Bỏ qua", "Đồng ý"])
     await talk(collaborator, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "1",
-                              "Thoát nghèo", "4", "Cả nhà mỗi tháng", "8 triệu",
+                              "Thoát nghèo", *members(4), "Cả nhà mỗi tháng", "8 triệu",
                               *NO_DEPRIVATION, "Đồng ý"])
     officer = MemoryChannel(pg_app, "canbo-demo")
     await officer.say("/duyet")

@@ -16,58 +16,28 @@ from functools import cached_property
 from typing import Any
 
 from bot.base.i18n import Tr
-from bot.base.messages import Button, Input, Outgoing, Press, Text
+from bot.base.messages import Button, Input, Outgoing, Press
+from bot.core import repeat
 from bot.core.state import CONFIRM, DialogState, revision_of
+from bot.core.steps import (
+    BACK,
+    CHOICE,
+    NO,
+    SKIP,
+    YES,
+    Answers,
+    Choice,
+    Doubtful,
+    Group,
+    Invalid,
+    Prompt,
+    Step,
+    parse_input,
+    text,
+)
 
-Answers = Mapping[str, Any]
-Prompt = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers
-BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
-CHOICE = "dlg:"
-
-
-class Invalid(ValueError):
-    """An answer that does not fit the step; ``reason`` is a translation key."""
-
-    def __init__(self, reason: str, **kwargs: object) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.kwargs = kwargs
-
-
-class Doubtful(Invalid):
-    """A plausible-but-unusual answer (an outlier): kept only if the user confirms it."""
-
-    def __init__(self, answer: Any, reason: str, **kwargs: object) -> None:
-        super().__init__(reason, **kwargs)
-        self.answer = answer
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str | Mapping[str, str]  # a translation key, a literal, or {vi:, en:} from data
-    literal: bool = False
-
-    def text(self, tr: Tr) -> str:
-        if isinstance(self.label, Mapping):
-            return tr.pick(self.label)
-        return self.label if self.literal else tr(self.label)
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    prompt: Prompt
-    parse: Callable[[str, Answers], Any] | None = None  # typed text -> value, or raise Invalid
-    choices: tuple[Choice, ...] = ()
-    options: Callable[[Answers], tuple[Choice, ...]] | None = None  # choices from the answers
-    next: Callable[[Answers], str | None] | None = None  # None: the following step
-    skippable: bool = False  # "I don't know": stores None, never counted as "no"
-    skip_label: str | Callable[[Answers], str] = "dialog.skip"  # a key, or one per answers
-    take: Callable[[Input, Answers], Any] | None = None  # a photo, voice note or location
-
-    def choices_for(self, answers: Answers) -> tuple[Choice, ...]:
-        return self.options(answers) if self.options else self.choices
+__all__ = ["CONFIRM", "YES", "Answers", "Choice", "Dialog", "DialogState", "Doubtful", "Effect",
+           "Group", "Invalid", "Prompt", "Result", "Step", "advance", "start"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +66,8 @@ class Dialog:
     def revision(self) -> str:
         """Changes when a step or a fixed choice is added, removed or renamed (in code or in
         the data it is built from), so that a saved state of an older form is noticed."""
-        return revision_of(self.name, [(s.key, [c.value for c in s.choices])
+        return revision_of(self.name, [(s.key, [c.value for c in s.choices],
+                                        [f.key for f in s.group.fields] if s.group else [])
                                        for s in self.steps])
 
     def has(self, key: str) -> bool:
@@ -108,10 +79,6 @@ class Result:
     state: DialogState | None  # None: the dialog is over
     replies: tuple[Outgoing, ...]
     effects: tuple[Effect, ...] = ()
-
-
-def text(value: Prompt, answers: Answers, tr: Tr) -> str:
-    return tr(value) if isinstance(value, str) else value(answers, tr)
 
 
 def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -> Result:
@@ -131,6 +98,8 @@ def refit(dialog: Dialog, state: DialogState | None, now: datetime, tr: Tr) -> R
     answers whose steps still exist (and whose fixed choices still offer them)."""
     kept: dict[str, Any] = {}
     for key, value in (state.answers if state else {}).items():
+        if key == repeat.EDITING:
+            continue  # an item half entered: its fields may have changed
         if key.startswith("_") or (dialog.has(key) and _still_fits(dialog.step(key), value)):
             kept[key] = value
     started = start(dialog, now, tr, kept)
@@ -142,6 +111,8 @@ def _still_fits(step: Step, value: Any) -> bool:
 
 
 def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr) -> Outgoing:
+    if step.group is not None:
+        return repeat.prompt(step, answers, tr, back=step.key != dialog.steps[0].key)
     choices = step.choices_for(answers)
     buttons = [Button(c.text(tr), f"{CHOICE}{c.value}") for c in choices]
     if step.skippable:
@@ -178,6 +149,8 @@ def fits(dialog: Dialog, state: DialogState) -> bool:
 
 def advance(dialog: Dialog, state: DialogState, inp: Input, now: datetime, tr: Tr) -> Result:
     """One step of the dialog: the pure heart of every guided form."""
+    if state.step != CONFIRM and dialog.step(state.step).group is not None:
+        return _group(dialog, state, dialog.step(state.step), inp, now, tr)
     if inp == Press(BACK):
         return _back(dialog, state, now, tr)
     if state.step == CONFIRM:
@@ -190,7 +163,7 @@ def advance(dialog: Dialog, state: DialogState, inp: Input, now: datetime, tr: T
                 raise Invalid("dialog.enter_again")
             value = pending["value"]
         else:
-            value = _parse(step, inp, state.answers)
+            value = parse_input(step, inp, state.answers)
     except Doubtful as doubt:
         asked = Outgoing(tr(doubt.reason, **doubt.kwargs),
                          (Button(tr("dialog.keep"), YES), Button(tr("dialog.retype"), NO)))
@@ -199,6 +172,17 @@ def advance(dialog: Dialog, state: DialogState, inp: Input, now: datetime, tr: T
         return Result(state, (Outgoing(tr(err.reason, **err.kwargs)),
                               prompt(dialog, step, state.answers, tr)))
     return _answered(dialog, state, step, value, now, tr)
+
+
+def _group(dialog: Dialog, state: DialogState, step: Step, inp: Input, now: datetime,
+           tr: Tr) -> Result:
+    """A repeat group's own buttons; "back" from its list leaves it (the list is kept)."""
+    if inp == Press(BACK) and repeat.EDITING not in state.answers:
+        return _back(dialog, state, now, tr)
+    answers, replies, done = repeat.advance(step, state.answers, inp, tr)
+    if done is not None:
+        return _answered(dialog, replace(state, answers=answers), step, done, now, tr)
+    return Result(replace(state, answers=answers, updated=now), tuple(replies))
 
 
 def _answered(dialog: Dialog, state: DialogState, step: Step, value: Any, now: datetime,
@@ -224,7 +208,8 @@ def _back(dialog: Dialog, state: DialogState, now: datetime, tr: Tr) -> Result:
     if not state.history:
         return Result(state, (current_prompt(dialog, state, tr),))
     previous = state.history[-1]
-    answers = {k: v for k, v in state.answers.items() if k != previous}
+    keep = dialog.step(previous).group is not None  # back to a list: its items stay
+    answers = {k: v for k, v in state.answers.items() if k != previous or keep}
     new = replace(state, answers=answers, history=state.history[:-1], step=previous,
                   updated=now, pending=None)
     return Result(new, (prompt(dialog, dialog.step(previous), answers, tr),))
@@ -238,23 +223,3 @@ def _confirm(dialog: Dialog, state: DialogState, inp: Input, tr: Tr) -> Result:
         return Result(None, (Outgoing(tr(dialog.declined)),))
     return Result(state, (Outgoing(tr("dialog.choose_button")),
                           confirmation(dialog, state.answers, tr)))
-
-
-def _parse(step: Step, inp: Input, answers: Answers) -> Any:
-    if inp == Press(SKIP):
-        if step.skippable:
-            return None
-        raise Invalid("dialog.cannot_skip")
-    if isinstance(inp, Press):
-        value = inp.data.removeprefix(CHOICE)
-        if inp.data.startswith(CHOICE) and any(c.value == value
-                                               for c in step.choices_for(answers)):
-            return value
-        raise Invalid("dialog.choose_button")
-    if isinstance(inp, Text) and step.parse is not None:
-        return step.parse(inp.text, answers)
-    if not isinstance(inp, Text) and step.take is not None:
-        return step.take(inp, answers)
-    if step.take is not None:
-        raise Invalid("dialog.media_expected")
-    raise Invalid("dialog.choose_button" if step.choices_for(answers) else "dialog.text_expected")

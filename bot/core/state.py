@@ -47,7 +47,7 @@ class DialogState:
             raise StateError(str(err)) from None
 
 
-def revision_of(name: str, steps: list[tuple[str, list[str]]]) -> str:
-    """A short fingerprint of a form's steps and their fixed choices."""
+def revision_of(name: str, steps: list[tuple[str, list[str], list[str]]]) -> str:
+    """A short fingerprint of a form's steps, their fixed choices and group fields."""
     blob = json.dumps([name, steps], ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:12]

@@ -21,6 +21,7 @@ from tests.security.world import (
     OTHER_COLLABORATOR,
     OTHER_OFFICER,
 )
+from tests.test_household import members
 
 REGISTRY = build_registry()
 SQL = ["'; DROP TABLE user; --", "1 OR 1=1", "\" OR \"\"=\"", "1; DELETE FROM report",
@@ -97,7 +98,8 @@ WALKS: dict[str, tuple[str, list[Step]]] = {
     "report-nochange": (COLLABORATOR, ["/baocao", "Không có thay đổi"]),
     "report-correction": (COLLABORATOR, [("cb", "fix:{receipt}")]),
     "household-find": (COLLABORATOR, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn",
-                                      "Katơr Văn Minh", "Thoát nghèo", "4", "Cả nhà mỗi tháng",
+                                      "Katơr Văn Minh", "Thoát nghèo", *members(4),
+                                      "Cả nhà mỗi tháng",
                                       "8 triệu", *NO_DEPRIVATION]),
     "household-new": (COLLABORATOR, ["/hogiadinh", "Thêm hộ mới", "Nguyen Thi Lann",
                                      "Không, đây là hộ mới", "Chuyển đi nơi khác"]),

@@ -18,6 +18,7 @@ from bot.core.text import fold
 from storage.models import CitizenQuestion, Household, HouseholdUpdate, MessageLog
 from storage.seed import DATA
 from tests.security.world import APOLOGY, DA5, NO_DEPRIVATION, Collect
+from tests.test_household import members
 
 with (DATA / "demo-households.csv").open(encoding="utf-8") as _fh:
     DEMO_NAMES = [row["head_name"] for row in csv.DictReader(_fh)]
@@ -84,7 +85,8 @@ async def journeys(make_bot: Callable[..., MemoryChannel]) -> None:
     await ctv.send_location(11.5621, 108.9883)
     await talk(ctv, ["Đồng ý"])
     for start in [["Tìm hộ đã có", "kator van mihn", "1"], ["Thêm hộ mới", TYPED_NAMES[0]]]:
-        await talk(ctv, ["/hogiadinh", *start, "Mới rơi vào nghèo", "3", "Mỗi người mỗi tháng",
+        await talk(ctv, ["/hogiadinh", *start, "Mới rơi vào nghèo", *members(3),
+                         "Mỗi người mỗi tháng",
                          "900 nghìn", *NO_DEPRIVATION, "Đồng ý"])
     await talk(officer, ["/duyet"])
     await officer.press("Duyệt")

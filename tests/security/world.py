@@ -45,6 +45,7 @@ from storage.models import (
 from storage.people import create_invite
 from storage.repo import Store
 from tests.conftest import FakeClock
+from tests.test_household import members
 
 CHANNEL = "memory"
 APOLOGY = "Xin lỗi, hệ thống vừa gặp sự cố"
@@ -198,7 +199,7 @@ def _household_update(world: World, user: str, name: str) -> int:
     replies = world.talk(user, ["/hogiadinh", "Thêm hộ mới", name])
     if any(b.label == "Không, đây là hộ mới" for r in replies for b in r.buttons):
         world.press(user, replies, "Không, đây là hộ mới")
-    world.talk(user, ["Mới rơi vào nghèo", "3", "Mỗi người mỗi tháng", "900 nghìn",
+    world.talk(user, ["Mới rơi vào nghèo", *members(3), "Mỗi người mỗi tháng", "900 nghìn",
                       *NO_DEPRIVATION, "Đồng ý"])
     with world.store.session() as s:
         update = s.exec(select(HouseholdUpdate).order_by(HouseholdUpdate.id.desc())  # type: ignore[union-attr]
