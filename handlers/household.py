@@ -6,6 +6,7 @@ officer's approval before it changes the register. No ID numbers are asked or st
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row
@@ -15,6 +16,7 @@ from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
 from bot.core.dialog import Answers, Choice, Dialog, Effect, Group, Invalid, Step
 from bot.core.router import COLLABORATORS, Command, Journey
+from bot.core.steps import text
 from bot.core.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.report import village_path
@@ -67,8 +69,8 @@ def build() -> Dialog:
              choices=tuple(Choice(e, f"household.event.{e}") for e in EVENTS),
              next=lambda a: None if a["event"] == "moved" else "members"),
         MEMBERS,
-        *questions(std)[2:],  # the village says rural or urban, the members its size
-    )
+        *(_to_reporter(s) for s in questions(std)[2:]),  # the village says rural or urban,
+    )                                                    # the members its size
 
     def summary(answers: Answers, tr: Tr) -> str:
         return _summary(answers, tr, std)
@@ -83,6 +85,14 @@ def build() -> Dialog:
 
     return Dialog(NAME, "household.title", steps, summary, effects,
                   done="household.submitted")
+
+
+REPORTER = "household.q"  # the collaborator is asked about "this household", not "yours"
+
+
+def _to_reporter(step: Step) -> Step:
+    prompt = step.prompt
+    return replace(step, prompt=lambda a, tr: text(prompt, a, tr.speaking_as(REPORTER)))
 
 
 def _member_name(text: str, answers: Answers) -> str:
@@ -130,7 +140,7 @@ def _summary(answers: Answers, tr: Tr, std: Any) -> str:
     lines = [tr("household.summary_title", who=who, village=answers["_village_name"]),
              tr("household.summary_event", event=tr(f"household.event.{answers['event']}"))]
     if answers["event"] != "moved":
-        lines.append(explain(assess(answers, std), answers, std, tr))
+        lines.append(explain(assess(answers, std), answers, std, tr.speaking_as(REPORTER)))
     lines.append(tr("household.needs_approval"))
     return "\n".join(lines)
 

@@ -40,6 +40,9 @@ async def test_update_existing_found_by_misspelt_name_without_accents(make_bot, 
                      "Thoát nghèo", *members(4), "Cả nhà mỗi tháng", "8 triệu", *NO_DEPRIVATION,
                      "Đồng ý"], script)
     script.check("household-update-existing-vi", request)
+    said = "\n".join(script.lines)
+    assert "hộ này có thể thuộc diện" in said  # the collaborator reports on a household
+    assert "của bạn" not in said and "Nhà bạn" not in said
     [update] = updates(bot.app)
     assert update.household_id == household_id(bot.app, "Katơr Văn Minh")
     assert update.event == "escaped" and update.decision == "pending"

@@ -49,12 +49,24 @@ def t(lang: Lang, key: str, **kwargs: object) -> str:
 
 @dataclass(frozen=True)
 class Tr:
-    """A translator bound to one language: ``tr("key", n=3)``; ``tr.lang`` for data texts."""
+    """A translator bound to one language: ``tr("key", n=3)``; ``tr.lang`` for data texts.
+
+    ``voice`` re-addresses shared texts: with ``voice="household.q"`` a key ``assess.X``
+    (said to a citizen about their own household) reads ``household.q.X`` where the catalog
+    has it (said to a collaborator about "this household")."""
 
     lang: Lang
+    voice: str | None = None
 
     def __call__(self, key: str, **kwargs: object) -> str:
+        if self.voice and key.startswith("assess."):
+            alt = f"{self.voice}.{key.removeprefix('assess.')}"
+            if alt in catalog(self.lang):
+                return t(self.lang, alt, **kwargs)
         return t(self.lang, key, **kwargs)
+
+    def speaking_as(self, voice: str) -> Tr:
+        return Tr(self.lang, voice)
 
     def pick(self, texts: Mapping[str, str] | object) -> str:
         """Choose from a data file's {vi: ..., en: ...} texts (a mapping or attributes)."""
