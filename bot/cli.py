@@ -124,11 +124,15 @@ def run(
 @cli.command("scheduler")
 def run_scheduler() -> None:
     """Plan reminders every minute, in the foreground (with several, only the leader ticks)."""
+    from pathlib import Path
+
     from bot.bootstrap import build_app
     from scheduler.runner import run_forever
 
     app = build_app()
-    run_forever(app.store, app.env.calendar, app.env.settings.scheduler_interval_s)
+    settings = app.env.settings
+    run_forever(app.store, app.env.calendar, settings.scheduler_interval_s,
+                settings.retention_days, Path(settings.media_dir))
 
 
 @cli.command()

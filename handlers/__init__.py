@@ -12,6 +12,7 @@ from handlers import (
     household,
     link,
     mute,
+    mydata,
     notify,
     onboarding,
     overview,
@@ -24,7 +25,8 @@ from handlers import (
 # In menu order: each role's own work comes first anyway (see Registry.menu).
 JOURNEYS = (citizen.JOURNEY, selfassess.JOURNEY, report.JOURNEY, household.JOURNEY,
             approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY, export.JOURNEY,
-            broadcast.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY, link.JOURNEY)
+            broadcast.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY, link.JOURNEY,
+            mydata.JOURNEY)
 
 
 def build_registry() -> Registry:

@@ -12,10 +12,13 @@ from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
 from bot.core.router import Action, Command, Journey
 from bot.core.text import fold, parse_id
+from handlers.mydata import needs_notice, notice
 from knowledge.search import Answer, Entry, KnowledgeBase
+from storage import personal
 from storage.models import CitizenQuestion, QuestionStatus
+from storage.personal import Purpose
 
-DRAFT = "draft"  # a question the bot was unsure of, kept until the citizen passes it on
+DRAFT = QuestionStatus.DRAFT.value  # a question the bot was unsure of
 
 
 @cache
@@ -97,14 +100,28 @@ def topic(ctx: Context, topic_id: str) -> list[Outgoing]:
                      (*buttons, Button(ctx.t("ask.topics"), "cmd:chude")))]
 
 
-def handoff(ctx: Context, draft_id: str) -> list[Outgoing]:
-    """Pass a question the bot could not answer to the officers of the citizen's area."""
+def handoff(ctx: Context, draft_id: str, agreed: bool = False) -> list[Outgoing]:
+    """Pass a question the bot could not answer to the officers of the citizen's area (the
+    first time, after the personal-data notice is accepted)."""
     number = parse_id(draft_id)
     draft = ctx.session.get(CitizenQuestion, number) if number else None
     if draft is None or draft.user_id != ctx.user_id:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
     if draft.status != DRAFT:
         return [Outgoing(ctx.t("ask.already_passed"))]
+    if agreed:
+        personal.accept(ctx.session, ctx.user_id, Purpose.QUESTION, ctx.now)
+    elif needs_notice(ctx, Purpose.QUESTION):  # the first time: say what passing it means
+        agree = Button(ctx.t("privacy.agree_pass"), f"handoffok:{draft.id}")
+        return [Outgoing(notice(ctx.t, Purpose.QUESTION), (agree, *ctx.menu()))]
+    return _pass(ctx, draft)
+
+
+def agreed_handoff(ctx: Context, draft_id: str) -> list[Outgoing]:
+    return handoff(ctx, draft_id, agreed=True)
+
+
+def _pass(ctx: Context, draft: CitizenQuestion) -> list[Outgoing]:
     draft.status, draft.area_id, draft.created_at = QuestionStatus.OPEN, ctx.area_id, ctx.now
     ctx.session.add(draft)
     key = "ask.passed" if ctx.area_id else "ask.passed_no_area"
@@ -120,5 +137,6 @@ def ask_prompt(ctx: Context, args: str) -> list[Outgoing]:
 JOURNEY = Journey(
     commands=(Command(("hoi", "ask"), ask_prompt, label="menu.ask", help="help.ask"),
               Command(("chude", "topics"), topics, label="menu.topics", help="help.topics")),
-    actions=(Action("kb", show_entry), Action("topic", topic), Action("handoff", handoff)),
+    actions=(Action("kb", show_entry), Action("topic", topic), Action("handoff", handoff),
+             Action("handoffok", agreed_handoff)),
 )

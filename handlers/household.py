@@ -19,9 +19,11 @@ from bot.core.router import COLLABORATORS, Command, Journey
 from bot.core.steps import text
 from bot.core.text import closest, fold
 from handlers.household_questions import answers_json, assess, explain, questions, standard
+from handlers.mydata import needs_notice, notice
 from handlers.report import village_path
 from handlers.validators import whole_number
-from storage import fieldwork
+from storage import fieldwork, personal
+from storage.personal import Purpose
 from storage.repo import designations_of
 
 NAME = "hogiadinh"
@@ -142,6 +144,8 @@ def _summary(answers: Answers, tr: Tr, std: Any) -> str:
     if answers["event"] != "moved":
         lines.append(explain(assess(answers, std), answers, std, tr.speaking_as(REPORTER)))
     lines.append(tr("household.needs_approval"))
+    if answers.get("_notice"):  # the first household this collaborator records
+        lines.append("\n" + notice(tr, Purpose.HOUSEHOLD))
     return "\n".join(lines)
 
 
@@ -157,7 +161,8 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("report.no_village"))]
     village = path[0]
     known = {"_village": village.id, "_village_name": village.name,
-             "area": area_type(path), "_designations": designations_of(path)}
+             "area": area_type(path), "_designations": designations_of(path),
+             "_notice": needs_notice(ctx, Purpose.HOUSEHOLD)}
     return ctx.start_dialog(NAME, known)
 
 
@@ -171,6 +176,7 @@ def candidates(ctx: Context, answers: Answers, typed: Input) -> Answers:
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
+    personal.accept(ctx.session, ctx.user_id, Purpose.HOUSEHOLD, ctx.now)
     data = effect.data
     number = fieldwork.propose_update(
         ctx.conn, household_id=data["household_id"], area_id=data["village"],

@@ -10,7 +10,10 @@ from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect
 from bot.core.router import Command, Journey
 from handlers.household_questions import answers_json, assess, explain, questions, standard
+from handlers.mydata import needs_notice, notice
+from storage import personal
 from storage.models import SavedAssessment
+from storage.personal import Purpose
 from storage.repo import designations
 
 NAME = "tudanhgia"
@@ -20,7 +23,10 @@ def build() -> Dialog:
     std = standard()
 
     def summary(answers: Answers, tr: Tr) -> str:
-        return explain(assess(answers, std), answers, std, tr)
+        text = explain(assess(answers, std), answers, std, tr)
+        if answers.get("_notice"):  # the first time: what keeping it means
+            text += "\n\n" + notice(tr, Purpose.ASSESSMENT)
+        return text
 
     def effects(answers: Answers) -> tuple[Effect, ...]:
         result = assess(answers, std)
@@ -36,11 +42,13 @@ def build() -> Dialog:
 
 def start(ctx: Context, args: str) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
-    known = {"_designations": designations(ctx.conn, ctx.area_id)}
+    known = {"_designations": designations(ctx.conn, ctx.area_id),
+             "_notice": needs_notice(ctx, Purpose.ASSESSMENT)}
     return [intro, *ctx.start_dialog(NAME, known)]
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
+    personal.accept(ctx.session, ctx.user_id, Purpose.ASSESSMENT, ctx.now)
     ctx.session.add(SavedAssessment(user_id=ctx.user_id, **effect.data))
     return []
 

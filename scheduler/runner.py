@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -20,12 +21,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.base.clock import utcnow
 from scheduler.planner import tick
+from scheduler.retention import purge
 from scheduler.timetable import Calendar
 from storage.leader import Leader
 from storage.repo import Store
 
 log = logging.getLogger("giamngheo.scheduler")
 JOB_ID = "plan-reminders"
+RETENTION_ID = "retention"
 
 
 def lead_tick(leader: Leader, store: Store, cal: Calendar,
@@ -56,10 +59,27 @@ def add_tick(scheduler: BaseScheduler, store: Store, cal: Calendar, interval_s: 
                       misfire_grace_time=None, max_instances=1, next_run_time=clock())
 
 
-def run_forever(store: Store, cal: Calendar, interval_s: int = 60) -> None:
+def add_retention(scheduler: BaseScheduler, store: Store, days: int, media_dir: Path | None,
+                  clock: Callable[[], datetime] = utcnow, leader: Leader | None = None) -> None:
+    """Hourly, on the leader only: message logs and media past their retention go."""
+    leader = leader or Leader(store.engine)
+
+    def job() -> None:
+        if leader.try_acquire():
+            purge(store, clock(), days, media_dir)
+
+    scheduler.add_job(job, IntervalTrigger(hours=1), id=RETENTION_ID, replace_existing=True,
+                      coalesce=True, misfire_grace_time=None, max_instances=1,
+                      next_run_time=clock())
+
+
+def run_forever(store: Store, cal: Calendar, interval_s: int = 60, retention_days: int = 365,
+                media_dir: Path | None = None) -> None:
     """``giamngheo scheduler``: tick in the foreground until interrupted."""
     scheduler = BlockingScheduler(timezone=UTC)
-    add_tick(scheduler, store, cal, interval_s)
+    leader = Leader(store.engine)
+    add_tick(scheduler, store, cal, interval_s, leader=leader)
+    add_retention(scheduler, store, retention_days, media_dir, leader=leader)
     log.warning("scheduler started: planning reminders every %d s", interval_s)
     try:
         scheduler.start()

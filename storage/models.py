@@ -92,6 +92,7 @@ class MessageLog(SQLModel, table=True):
 
 
 class QuestionStatus(StrEnum):
+    DRAFT = "draft"  # the bot was unsure; kept until the citizen passes it on (or a day)
     OPEN = "open"
     ANSWERED = "answered"
 
@@ -275,3 +276,14 @@ class HouseholdUpdate(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     decided_at: datetime | None = None
     reason: str | None = Field(default=None, sa_type=String(500))
+
+
+class Consent(SQLModel, table=True):
+    """A person accepted the personal-data notice for one purpose, at this time, in this
+    wording (``storage.personal``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(sa_type=String(16))
+    notice: str = Field(sa_type=String(16))
+    accepted_at: datetime = Field(default_factory=utcnow)

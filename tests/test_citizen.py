@@ -32,6 +32,10 @@ async def test_off_topic_is_not_answered_and_can_go_to_an_officer(make_bot, requ
     script.user("Chuyển câu hỏi cho cán bộ")
     replies = await bot.press("Chuyển câu hỏi cho cán bộ")
     script.bot(replies)
+    assert "Về dữ liệu cá nhân" in replies[0].text  # the first question: what passing means
+    script.user("Đồng ý chuyển câu hỏi")
+    replies = await bot.press("Đồng ý chuyển câu hỏi")
+    script.bot(replies)
     script.check("ask-offtopic-handoff-vi", request)
     with bot.app.store.session() as s:
         [question] = s.exec(select(CitizenQuestion)).all()
@@ -44,6 +48,7 @@ async def test_a_question_is_passed_on_once(make_bot) -> None:
     replies = await bot.say("bóng đá ngoại hạng anh")
     handoff = next(b for b in replies[0].buttons if b.data.startswith("handoff:"))
     await bot.send(Press(handoff.data))
+    await bot.press("Đồng ý chuyển câu hỏi")
     again = await bot.send(Press(handoff.data))
     assert "đã được chuyển" in again[0].text
 
@@ -81,6 +86,7 @@ async def test_officer_answers_and_the_citizen_is_told(make_bot, request) -> Non
     citizen = make_bot("nguoidan-demo")
     await citizen.say("cho tôi hỏi lịch họp thôn tháng này")
     await citizen.press("Chuyển câu hỏi cho cán bộ")
+    await citizen.press("Đồng ý chuyển câu hỏi")
     officer, script = make_bot("canbo-demo"), Transcript()
     script.user("/cauhoi")
     script.bot(await officer.say("/cauhoi"))
@@ -98,6 +104,7 @@ async def test_out_of_area_officer_cannot_answer(make_bot, app) -> None:
     citizen = make_bot("citizen-without-area")
     await citizen.say("zzzz xyz")
     await citizen.press("Chuyển câu hỏi cho cán bộ")
+    await citizen.press("Đồng ý chuyển câu hỏi")
     replies = await make_bot("canbo-demo").say("/cauhoi")
     assert "Không có câu hỏi" in replies[0].text  # no area: goes to the province
     replies = await make_bot("admin-demo").say("/cauhoi")

@@ -49,6 +49,7 @@ async def test_citizen_question_and_answer_on_postgres(pg_app: App) -> None:
     assert "CS.y-te" in replies[0].text
     await citizen.say("giá xăng hôm nay")
     await citizen.press("Chuyển câu hỏi cho cán bộ")
+    await citizen.press("Đồng ý chuyển câu hỏi")
     officer = MemoryChannel(pg_app, "canbo-demo")
     await officer.say("/cauhoi")
     await officer.press("Trả lời")

@@ -28,4 +28,5 @@ class Settings(BaseSettings):
     calendar_file: str | None = None  # reporting calendar; default scheduler/calendar.yaml
     export_dir: str | None = None  # exports and charts for officers; default: system temp dir
     scheduler_interval_s: int = 60  # how often the scheduler plans what is due
+    retention_days: int = 365  # message logs and received media older than this are deleted
 

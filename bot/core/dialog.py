@@ -84,7 +84,7 @@ class Result:
 def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -> Result:
     """Begin at the first step; steps already answered in ``known`` are not asked."""
     answers = dict(known or {})
-    key: str | None = dialog.steps[0].key
+    key: str | None = dialog.steps[0].key if dialog.steps else None  # none: confirm only
     while key is not None and key in answers:  # follow the next-step rules past known answers
         key = _next_key(dialog, dialog.step(key), answers)
     state = DialogState(dialog.name, key or CONFIRM, answers, (), now, now, dialog.revision)

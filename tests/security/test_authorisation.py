@@ -153,6 +153,8 @@ REFUSALS: list[tuple[str, str, str]] = [  # (data, key, users)
     *[("topic:khong-co", "dialog.stale_button", u) for u in EVERYONE],
     *[("handoff:{other_draft}", "dialog.stale_button", u) for u in EVERYONE],
     *[("handoff:999999", "dialog.stale_button", u) for u in EVERYONE],
+    *[("handoffok:{other_draft}", "dialog.stale_button", u) for u in EVERYONE],
+    *[("handoffok:999999", "dialog.stale_button", u) for u in EVERYONE],
     *[("dlg:{household}", "dialog.stale_button", u) for u in EVERYONE],
     *[("ctl:yes", "dialog.stale_button", u) for u in EVERYONE],
 ]

@@ -79,6 +79,7 @@ async def journeys(make_bot: Callable[..., MemoryChannel]) -> None:
     citizen, ctv, officer = make_bot("nguoidan-demo"), make_bot("ctv-demo"), make_bot("canbo-demo")
     await citizen.say(QUESTION)
     await citizen.press("Chuyển câu hỏi cho cán bộ")
+    await citizen.press("Đồng ý chuyển câu hỏi")
     await talk(citizen, ["/tudanhgia", "1", "4", "1", "8 triệu", *NO_DEPRIVATION, "Đồng ý"])
     await talk(ctv, ["/baocao", DA5, "3", "2", NOTE])
     await ctv.send_photo("AgACAgUAAx-photo-1")

@@ -184,7 +184,8 @@ def _work(world: World) -> None:
     world.ids["update"] = _household_update(world, COLLABORATOR, "kator van mihn")
     world.ids["other_update"] = _household_update(world, OTHER_COLLABORATOR, "Ya Thị Hạnh")
     asked = world.say(CITIZEN, "cho tôi hỏi lịch họp thôn tháng này")
-    world.press(CITIZEN, asked, "Chuyển câu hỏi cho cán bộ")
+    notice = world.press(CITIZEN, asked, "Chuyển câu hỏi cho cán bộ")
+    world.press(CITIZEN, notice, "Đồng ý chuyển câu hỏi")
     with world.store.session() as s:
         questions = s.exec(select(CitizenQuestion).where(CitizenQuestion.status == "open"))
         world.ids["question"] = questions.one().id
