@@ -6,27 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from bot.base.i18n import Tr, fmt_date
-from bot.base.messages import Button, Lang, Outgoing
+from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.core.router import OFFICIALS, Action, Command, Journey
 from bot.core.text import parse_id
-from scheduler.post import notify
-from storage import fieldwork
-from storage.models import Area, Household, HouseholdUpdate, UpdateDecision, User
-from storage.people import in_scope, subtree_ids
+from handlers import officework
+from handlers.officework import Outcome
+from storage import audit
+from storage.models import Area, Household, HouseholdUpdate, UpdateDecision
+from storage.people import in_scope
 
 NAME = "duyet"
 REJECTED = UpdateDecision.REJECTED.value
 DECISIONS = (UpdateDecision.APPROVED.value, REJECTED)
-STATUS_AFTER = {"newly_poor": "poor", "relapsed": "poor", "escaped": "escaped",
-                "newly_near_poor": "near_poor", "moved": "moved"}
 
 
 def pending(ctx: Context) -> list[HouseholdUpdate]:
-    if ctx.area_id is None:
-        return []
-    return fieldwork.pending_updates(ctx.session, subtree_ids(ctx.session, ctx.area_id))
+    return officework.pending_updates(ctx.session, ctx.user)
 
 
 def _who(ctx: Context, update: HouseholdUpdate, tr: Tr) -> str:
@@ -111,51 +108,19 @@ def _effects(answers: Answers) -> tuple[Effect, ...]:
 
 
 def apply(ctx: Context, effect: Effect) -> list[Outgoing]:
+    """The decision, through the rules the web dashboard uses too (handlers.officework)."""
     data: dict[str, Any] = dict(effect.data)
-    update = ctx.session.get(HouseholdUpdate, data["update"])
-    if update is None or not in_scope(ctx.session, ctx.user, update.area_id):
+    outcome = officework.decide_update(ctx.session, ctx.user, data["update"],
+                                       UpdateDecision(data["decision"]), data["reason"],
+                                       ctx.now, audit.Via.CHAT)
+    if outcome is Outcome.NOT_FOUND:
         return [Outgoing(ctx.t("approve.not_found"))]
-    if update.decision != UpdateDecision.PENDING:  # another officer was quicker
+    if outcome is Outcome.ALREADY:  # another officer was quicker
         return [Outgoing(ctx.t("approve.already"), ctx.registry.menu(ctx.role, ctx.t))]
-    if data["decision"] == UpdateDecision.REJECTED and not data["reason"]:
+    if outcome is Outcome.REASON_REQUIRED:
         return [Outgoing(ctx.t("approve.reason_required"))]
-    update.decision, update.decided_by = data["decision"], ctx.user_id
-    update.decided_at, update.reason = ctx.now, data["reason"]
-    ctx.session.add(update)
-    if update.decision == UpdateDecision.APPROVED:
-        _change_register(ctx, update)
-    _tell_collaborator(ctx, update)
-    return [Outgoing(ctx.t(f"approve.done_{update.decision}", number=update.id)), *show(ctx)]
-
-
-def _change_register(ctx: Context, update: HouseholdUpdate) -> None:
-    household = (ctx.session.get(Household, update.household_id) if update.household_id
-                 else Household(area_id=update.area_id, head_name=update.data["name"]))
-    assert household is not None
-    answers = update.data.get("answers", {})
-    people = answers.get("people") or len(answers.get("members") or ()) or None
-    household.members = people if people is not None else household.members
-    household.status = STATUS_AFTER.get(update.event, household.status)
-    household.updated_at = ctx.now
-    ctx.session.add(household)
-    ctx.session.flush()
-    update.household_id = household.id
-
-
-def _tell_collaborator(ctx: Context, update: HouseholdUpdate) -> None:
-    """Told in their own language, naming the household, the village, the event and the
-    update's number (the receipt they were given when they sent it)."""
-    collaborator = ctx.session.get(User, update.submitted_by)
-    if collaborator is None:
-        return
-    tr = Tr(Lang(collaborator.language))
-    village = ctx.session.get(Area, update.area_id)
-    text = tr(f"approve.told_{update.decision}", number=update.id, who=_who(ctx, update, tr),
-              village=village.name if village else "",
-              event=tr(f"household.event.{update.event}"),
-              reason=update.reason or tr("approve.no_reason"))
-    notify(ctx.session, collaborator, Outgoing(text), ctx.now,
-           dedup_key=f"decision:{update.id}")
+    return [Outgoing(ctx.t(f"approve.done_{data['decision']}", number=data["update"])),
+            *show(ctx)]
 
 
 JOURNEY = Journey(

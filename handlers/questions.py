@@ -3,34 +3,23 @@ reaches the citizen through the bot."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement
-from sqlmodel import col, or_, select
-
 from bot.base.i18n import Tr, fmt_date
-from bot.base.messages import Button, Lang, Outgoing
+from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.core.router import OFFICIALS, Action, Command, Journey
 from bot.core.text import parse_id
-from scheduler.post import notify
-from storage.models import Area, AreaLevel, CitizenQuestion, QuestionStatus, User
-from storage.people import in_scope, subtree_ids
+from handlers import officework
+from handlers.officework import Outcome
+from storage import audit
+from storage.models import CitizenQuestion, QuestionStatus
 
 NAME = "traloi"
 
 
 def open_questions(ctx: Context) -> list[CitizenQuestion]:
     """Open questions of my area; province-level staff also get those with no area."""
-    if ctx.area_id is None:
-        return []
-    where: ColumnElement[bool] = col(CitizenQuestion.area_id).in_(
-        subtree_ids(ctx.session, ctx.area_id))
-    area = ctx.session.get(Area, ctx.area_id)
-    if area is not None and area.level == AreaLevel.PROVINCE:
-        where = or_(where, col(CitizenQuestion.area_id).is_(None))
-    query = (select(CitizenQuestion).where(CitizenQuestion.status == QuestionStatus.OPEN, where)
-             .order_by(col(CitizenQuestion.created_at)))
-    return list(ctx.session.exec(query).all())
+    return officework.open_questions(ctx.session, ctx.user)
 
 
 def show(ctx: Context, after: int = 0) -> list[Outgoing]:
@@ -90,21 +79,13 @@ def build() -> Dialog:
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
-    q = ctx.session.get(CitizenQuestion, effect.data["question"])
-    if q is None or q.status != QuestionStatus.OPEN:
-        return [Outgoing(ctx.t("questions.already"), ctx.registry.menu(ctx.role, ctx.t))]
-    if q.area_id is not None and not in_scope(ctx.session, ctx.user, q.area_id):
+    outcome = officework.answer_question(ctx.session, ctx.user, effect.data["question"],
+                                         effect.data["answer"], ctx.now, audit.Via.CHAT)
+    if outcome is Outcome.NOT_FOUND:
         return [Outgoing(ctx.t("questions.not_found"))]
-    q.status, q.answer, q.answered_by = QuestionStatus.ANSWERED, effect.data["answer"], ctx.user_id
-    q.answered_at = ctx.now
-    ctx.session.add(q)
-    citizen = ctx.session.get(User, q.user_id)
-    if citizen is not None:
-        tr = Tr(Lang(citizen.language))
-        notify(ctx.session, citizen, Outgoing(tr("questions.told", text=q.text, answer=q.answer)),
-               ctx.now, dedup_key=f"answer:{q.id}")
-        q.delivered_at = ctx.now  # queued for the citizen's channels
-    return [Outgoing(ctx.t("questions.sent", number=q.id)), *show(ctx)]
+    if outcome is Outcome.ALREADY:
+        return [Outgoing(ctx.t("questions.already"), ctx.registry.menu(ctx.role, ctx.t))]
+    return [Outgoing(ctx.t("questions.sent", number=effect.data["question"])), *show(ctx)]
 
 
 JOURNEY = Journey(

@@ -14,7 +14,7 @@ from bot.core.dialog import Answers, Choice, Dialog, Doubtful, Effect, Invalid, 
 from bot.core.router import COLLABORATORS, Action, Command, Journey
 from handlers.report_catalog import Indicator, Project, has_project, project, projects
 from handlers.validators import evidence, location, no_photo_typed, shared_location, whole_number
-from storage import fieldwork
+from storage import fieldwork, review
 from storage.fieldwork import NO_CHANGE as NO_CHANGE_CODE
 from storage.models import AreaLevel
 from storage.repo import area_path
@@ -172,11 +172,23 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     village = village_of(ctx)
     if village is None:
         return [Outgoing(ctx.t("report.no_village"))]
+    period = fieldwork.period_of(ctx.moment)
+    if review.is_locked(ctx.session, village.id, period):
+        return [locked(ctx, period)]
     return ctx.start_dialog(NAME, context_answers(ctx, village))
+
+
+def locked(ctx: Context, period: str) -> Outgoing:
+    """The village's reports of the month were approved: nothing can be changed or added."""
+    return Outgoing(ctx.t("report.locked", period=fmt_month(period, ctx.lang)),
+                    menu_buttons(ctx))
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
     data = effect.data
+    period = fieldwork.period_of(ctx.moment)
+    if review.is_locked(ctx.session, data["village"], period):  # approved meanwhile
+        return [locked(ctx, period)]
     if data["correct"]:
         report = fieldwork.report_by_receipt(ctx.session, data["correct"])
         if report is None or not _correctable(ctx, report):
@@ -221,7 +233,9 @@ def my_reports(ctx: Context, args: str) -> list[Outgoing]:
                      month=fmt_month(r.period, ctx.lang), version=r.version,
                      sent=fmt_date(r.sent_at, ctx.lang))
         lines.append(line + (" " + ctx.t("report.withdrawn") if r.withdrawn_at else ""))
-        if _correctable(ctx, r) and r.project != NO_CHANGE_CODE and not r.withdrawn_at:
+        if review.is_locked(ctx.session, r.area_id, r.period):
+            lines[-1] += ctx.t("report.mine_approved")
+        elif _correctable(ctx, r) and r.project != NO_CHANGE_CODE and not r.withdrawn_at:
             buttons.append(Button(ctx.t("report.fix_button", receipt=r.receipt),
                                   f"fix:{r.receipt}"))
     return [Outgoing("\n".join(lines), tuple(buttons) or menu_buttons(ctx))]
@@ -236,6 +250,8 @@ def fix(ctx: Context, receipt: str) -> list[Outgoing]:
         return [Outgoing(ctx.t("report.not_yours"), menu_buttons(ctx))]
     if not _correctable(ctx, report):
         return [Outgoing(ctx.t("report.correction_closed"), menu_buttons(ctx))]
+    if review.is_locked(ctx.session, report.area_id, report.period):
+        return [locked(ctx, report.period)]
     latest = fieldwork.latest_version(ctx.session, report.id or 0)
     was = {"note": latest.note, "photo": latest.evidence[0] if latest.evidence else None,
            "location": ([latest.latitude, latest.longitude]

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from bot.base.clock import utcnow
+from storage.names import fold_name, name_key_default
 
 
 class AreaLevel(StrEnum):
@@ -248,10 +249,18 @@ class Household(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="area.id", index=True)
     head_name: str = Field(sa_type=String(120))
+    name_key: str | None = Field(default=None, sa_column=Column(  # accent-free, for search
+        String(120), nullable=False, default=name_key_default))
     members: int | None = None
     status: str | None = Field(default=None, sa_type=String(16), index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Household, "before_update")
+def _rekey(_mapper: Any, _conn: Any, household: Household) -> None:
+    """A corrected name is found by its new spelling."""
+    household.name_key = fold_name(household.head_name)
 
 
 class UpdateDecision(StrEnum):
