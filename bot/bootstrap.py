@@ -14,14 +14,20 @@ from handlers import build_registry
 from storage.repo import Store
 
 
+def build_store(settings: Settings) -> Store:
+    """Logging, the local time zone and the store (migrated, seeded): what every process
+    needs, the chat's app or not (the web dashboard)."""
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    use_zone(settings.timezone)
+    return Store.open(settings.database_url, demo=settings.demo_data)
+
+
 def build_app(settings: Settings | None = None) -> App:
     """The real bot: the settings are read here once (environment, ``.env``) and handed
     down; nothing below reads them again."""
     settings = settings or Settings()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    use_zone(settings.timezone)
-    store = Store.open(settings.database_url, demo=settings.demo_data)
+    store = build_store(settings)
     registry = build_registry()
     registry.dialog_timeout = timedelta(minutes=settings.dialog_timeout_minutes)
     return App(store, registry, env=Env.load(settings),

@@ -119,6 +119,17 @@ def run(
     launch(channel, webhook, listen)
 
 
+@cli.command()
+def web(
+    listen: str = typer.Option("127.0.0.1:8090", "--listen", help="host:port to serve on "
+                               "(behind a reverse proxy for HTTPS)"),
+) -> None:
+    """Serve the officers' web dashboard (sign in with /web in the chat)."""
+    from bot.web.app import serve
+
+    serve(listen)
+
+
 # Officers: reminders, the scheduler, exports -------------------------------------------------
 
 @cli.command("scheduler")

@@ -20,13 +20,14 @@ from handlers import (
     report,
     selfassess,
     start,
+    web,
 )
 
 # In menu order: each role's own work comes first anyway (see Registry.menu).
 JOURNEYS = (citizen.JOURNEY, selfassess.JOURNEY, report.JOURNEY, household.JOURNEY,
             approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY, export.JOURNEY,
-            broadcast.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY, link.JOURNEY,
-            mydata.JOURNEY)
+            broadcast.JOURNEY, web.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY,
+            link.JOURNEY, mydata.JOURNEY)
 
 
 def build_registry() -> Registry:

@@ -11,7 +11,7 @@ subtree (default: my area).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,15 +88,16 @@ def report_table(session: Session, area_id: int, period: str | None, cal: Calend
             yield [*head, title, name, int(value), unit, *tail]
 
 
-def household_table(session: Session, area_id: int, cal: Calendar,
-                    tr: Tr) -> Iterator[list[Any]]:
+def household_table(session: Session, area_id: int, cal: Calendar, tr: Tr,
+                    names: Callable[[str], str] = str) -> Iterator[list[Any]]:
+    """``names`` shows a head's name to the reader (``storage.privacy.namer``)."""
     paths = progress.village_paths(session, area_id)
     for hid, village, head, members, status, updated in progress.household_rows(session,
                                                                                area_id):
         path = paths.get(village, {})
         label = tr(f"officer.hhstatus.{status}") if status else ""
         yield [hid, path.get("district", ""), path.get("commune", ""), path.get("village", ""),
-               head, members, status if label.startswith("officer.") else label,
+               names(head), members, status if label.startswith("officer.") else label,
                _local(cal, updated)]
 
 
@@ -139,8 +140,9 @@ def write_csv(path: Path, sheet: Sheet) -> None:
 
 
 def export(session: Session, area: Area, period: str | None, fmt: str, out: Path,
-           tr: Tr, cal: Calendar) -> Exported:
-    """Write the area's reports and households to ``out`` (and ``out``-ho for csv)."""
+           tr: Tr, cal: Calendar, names: Callable[[str], str] = str) -> Exported:
+    """Write the area's reports and households to ``out`` (and ``out``-ho for csv);
+    ``names`` shows household heads' names to the reader (as they are, or masked)."""
     assert area.id is not None and fmt in FORMATS
     counts = [0], [0]
 
@@ -151,7 +153,7 @@ def export(session: Session, area: Area, period: str | None, fmt: str, out: Path
     reports = sheet("reports", REPORT_COLUMNS,
                     _counted(report_table(session, area.id, period, cal, tr), counts[0]))
     households = sheet("households", HOUSEHOLD_COLUMNS,
-                       _counted(household_table(session, area.id, cal, tr), counts[1]))
+                       _counted(household_table(session, area.id, cal, tr, names), counts[1]))
     if fmt == "xlsx":
         write_xlsx(out, [reports, households])
         paths: tuple[Path, ...] = (out,)

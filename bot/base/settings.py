@@ -29,4 +29,6 @@ class Settings(BaseSettings):
     export_dir: str | None = None  # exports and charts for officers; default: system temp dir
     scheduler_interval_s: int = 60  # how often the scheduler plans what is due
     retention_days: int = 365  # message logs and received media older than this are deleted
+    web_base_url: str = "http://127.0.0.1:8090"  # the dashboard as officers reach it (links)
+    web_session_hours: float = 8.0  # a dashboard sign-in lasts this long
 
