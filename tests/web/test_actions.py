@@ -127,7 +127,7 @@ def test_a_month_without_reports_has_nothing_to_approve(world: World) -> None:
 
 
 def test_the_audit_log_shows_chat_and_web_decisions(world: World) -> None:
-    replies = world.press(OFFICER, world.say(OFFICER, "/duyet"), "Duyệt")
+    world.press(OFFICER, world.say(OFFICER, "/duyet"), "Duyệt")
     world.talk(OFFICER, ["Không ghi lý do", "Đồng ý"])
     assert (entries(world)[0].action, entries(world)[0].via) == ("approve_update", "chat")
     browser = sign_in(world, ADMIN)

@@ -49,7 +49,8 @@ def page_names() -> dict[str, str]:
 
 
 class _FakeWorld:
-    ids = {"update": 1, "question": 1}
+    def __init__(self) -> None:
+        self.ids = {"update": 1, "question": 1}
 
     def area_id(self, code: str) -> int:
         return 1
