@@ -87,6 +87,7 @@ def overdue_page(request: Request) -> Response:
         return page(request, who, "overdue.html", shown=shown, period=period,
                     periods=scope.recent_periods(cal, now), missing=missing,
                     officers=officers, deadline=due, late=late,
+                    wide_area=shown.level not in BY_VILLAGE,
                     trail_rows=scope.trail(session, who, shown))
 
 
