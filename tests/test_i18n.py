@@ -26,10 +26,21 @@ def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
 def test_every_key_used_in_code_exists() -> None:
     pattern = re.compile(r"""\bt\(\s*(?:[a-z_.]+,\s*)?["']([a-z_]+\.[a-z_.]+)["']""")
     used: set[str] = set()
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py"),
+                 *ROOT.glob("bot/web/templates/*.html")]:
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     assert used, "the scan found no keys: the pattern is broken"
-    assert used - set(catalog(Lang.VI)) == set()
+    prefixes = {k for k in used if k.endswith(".")}  # t("web.role." ~ role) in templates
+    assert used - prefixes - set(catalog(Lang.VI)) == set()
+    assert {p for p in prefixes if not any(k.startswith(p) for k in catalog(Lang.VI))} == set()
+
+
+def test_the_dashboards_words_come_from_the_catalogs() -> None:
+    """Templates hold markup and keys, no Vietnamese or English words of their own."""
+    letters = re.compile(r">([^<>{}]*[A-Za-zÀ-ỹ]{2,}[^<>{}]*)<")
+    found = {path.name: letters.findall(path.read_text(encoding="utf-8"))
+             for path in ROOT.glob("bot/web/templates/*.html")}
+    assert {name: words for name, words in found.items() if words} == {}
 
 
 def test_money_numbers_dates_by_locale() -> None:
