@@ -32,9 +32,9 @@ class InviteResult(StrEnum):
 def subtree_ids(session: Session, area_id: int) -> list[int]:
     """The area and everything under it (two or three levels, any depth)."""
     found, frontier = [area_id], [area_id]
-    while frontier:
-        children = session.exec(select(Area).where(col(Area.parent_id).in_(frontier))).all()
-        frontier = [a.id for a in children if a.id is not None]
+    while frontier:  # ids only: a province has about a thousand areas
+        children = session.exec(select(Area.id).where(col(Area.parent_id).in_(frontier))).all()
+        frontier = [int(i) for i in children if i is not None]
         found += frontier
     return found
 

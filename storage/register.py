@@ -21,24 +21,28 @@ class Found:
     total: int
 
 
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _holds(session: Session, word: str) -> Any:
+    """The search key holds ``word`` (a plain substring test: the key is folded already)."""
+    find = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
+    return find(col(Household.name_key), word) > 0
 
 
-def _where(area_ids: list[int], text: str, status: str | None) -> list[Any]:
-    where: list[Any] = [col(Household.area_id).in_(area_ids)]
+def _where(session: Session, area_ids: list[int] | None, text: str,
+           status: str | None) -> list[Any]:
+    where: list[Any] = [] if area_ids is None else [col(Household.area_id).in_(area_ids)]
     for word in fold_name(text).split()[:6]:  # every word, anywhere in the name
-        where.append(col(Household.name_key).like(f"%{_escape(word)}%", escape="\\"))
+        where.append(_holds(session, word))
     if status:
         where.append(col(Household.status) == status)
     return where
 
 
-def search(session: Session, area_ids: list[int], text: str = "", status: str | None = None,
-           page: int = 1, size: int = PAGE) -> Found:
+def search(session: Session, area_ids: list[int] | None, text: str = "",
+           status: str | None = None, page: int = 1, size: int = PAGE) -> Found:
     """Households whose head's name holds every word typed (accents optional), ordered by
-    village then register number; ``page`` counts from 1."""
-    where = _where(area_ids, text, status)
+    village then register number; ``page`` counts from 1. ``area_ids`` None: every area
+    (the whole province)."""
+    where = _where(session, area_ids, text, status)
     total = int(session.exec(select(func.count()).select_from(Household).where(*where)).one())
     query = (select(Household).where(*where)
              .order_by(col(Household.area_id), col(Household.id))

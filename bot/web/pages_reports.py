@@ -16,7 +16,7 @@ from bot.web.state import read, web_of
 from handlers import officework
 from handlers.report_catalog import projects
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
-from storage import feedback, overdue, progress, review
+from storage import feedback, overdue, progress, rates, review
 from storage.models import Area, AreaLevel
 from storage.people import subtree_ids
 from storage.progress import Unit
@@ -100,14 +100,16 @@ class Month:
 
 
 def trend(session: Session, cal: Calendar, area: Area, year: int, now: datetime) -> list[Month]:
-    """Reporting and on-time rates of each month of the year so far."""
+    """Reporting and on-time rates of each month of the year so far (one query)."""
     last = period_of(cal, now)
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13) if f"{year:04d}-{m:02d}" <= last]
-    found = []
-    for period in months:
-        sums = totals(units_of(session, cal, area, period))
-        found.append(Month(period, sums.expected, sums.received, sums.on_time))
-    return found
+    assert area.id is not None
+    if area.level == AreaLevel.VILLAGE:
+        expected = 1
+    else:
+        expected = rates.villages(session, area.id)
+    found = rates.monthly(session, area.id, {p: deadline_end(cal, p) for p in months})
+    return [Month(p, expected, *found[p]) for p in months]
 
 
 def progress_page(request: Request) -> Response:

@@ -100,8 +100,8 @@ def households(request: Request) -> Response:
         status = request.query_params.get("status") or ""
         status = status if status in STATUSES else ""
         number = scope.page_number(request)
-        found = register.search(session, subtree_ids(session, shown.id or 0), text,
-                                status or None, number)
+        inside = None if shown.parent_id is None else subtree_ids(session, shown.id or 0)
+        found = register.search(session, inside, text, status or None, number)
         villages = progress.village_paths(session, shown.id or 0)
         return page(request, who, "households.html", shown=shown, q=text, wanted=status,
                     statuses=STATUSES, found=found, number=number, size=register.PAGE,

@@ -80,12 +80,11 @@ def test_audit_entries_within_areas_newest_first(store: Store) -> None:
 
 @pytest.mark.postgres
 def test_the_dashboard_on_postgresql(pg_url: str, tmp_path: object) -> None:
+    from bot.core.app import App
+    from handlers import build_registry
     from tests.conftest import FakeClock
     from tests.security.world import OFFICER, World
     from tests.web.helpers import csrf, sign_in, text_of
-
-    from bot.core.app import App
-    from handlers import build_registry
 
     store = Store.open(pg_url)
     clock = FakeClock()
