@@ -104,10 +104,7 @@ def trend(session: Session, cal: Calendar, area: Area, year: int, now: datetime)
     last = period_of(cal, now)
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13) if f"{year:04d}-{m:02d}" <= last]
     assert area.id is not None
-    if area.level == AreaLevel.VILLAGE:
-        expected = 1
-    else:
-        expected = rates.villages(session, area.id)
+    expected = rates.villages(session, area.id)  # a village: itself
     found = rates.monthly(session, area.id, {p: deadline_end(cal, p) for p in months})
     return [Month(p, expected, *found[p]) for p in months]
 
