@@ -26,12 +26,23 @@ from storage.models import Area, AreaLevel, Household, HouseholdUpdate
 from storage.people import subtree_ids
 
 SECTIONS = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "sections.yaml"
+SHOWN = 30  # pending updates shown at once (the oldest first)
 STATUSES = ("poor", "near_poor", "escaped", "average", "above_average", "moved")
 
 
 def names_of(session: Session, ids: set[int]) -> dict[int, str]:
     query = select(Area.id, Area.name).where(col(Area.id).in_(list(ids)))
     return {int(i or 0): str(n) for i, n in session.exec(query).all()}
+
+
+def places_of(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
+    """village id -> {"village": its name, "commune": its parent's name}."""
+    parent = Area.__table__.alias("parent")  # type: ignore[attr-defined]
+    query = (select(Area.id, Area.name, parent.c.name)
+             .outerjoin(parent, parent.c.id == col(Area.parent_id))
+             .where(col(Area.id).in_(list(ids))))
+    return {int(i or 0): {"village": str(v), "commune": str(c or "")}
+            for i, v, c in session.exec(query).all()}
 
 
 @dataclass(frozen=True)
@@ -41,13 +52,15 @@ class Pending:
     village: str
 
 
-def pending(session: Session, who: Viewer, inside: set[int]) -> list[Pending]:
-    updates = [u for u in officework.pending_updates(session, who.user) if u.area_id in inside]
+def pending(session: Session, who: Viewer, inside: set[int]) -> tuple[list[Pending], int]:
+    """The oldest pending updates of the area (at most SHOWN), and how many there are."""
+    waiting = [u for u in officework.pending_updates(session, who.user) if u.area_id in inside]
+    updates = waiting[:SHOWN]
     villages = names_of(session, {u.area_id for u in updates})
     heads = {h.id: h.head_name for h in session.exec(select(Household).where(col(
         Household.id).in_([u.household_id for u in updates if u.household_id])))}
     return [Pending(u, who.names(heads.get(u.household_id or 0) or str(u.data.get("name", ""))),
-                    villages.get(u.area_id, "")) for u in updates]
+                    villages.get(u.area_id, "")) for u in updates], len(waiting)
 
 
 def village_reports(session: Session, area: Area, period: str) -> dict[int, list[Any]]:
@@ -74,9 +87,10 @@ def approvals(request: Request) -> Response:
         units = units_of(session, cal, shown, period)
         by_village = shown.level in BY_VILLAGE
         ids = [u.area_id for u in units]
+        shown_updates, waiting = pending(session, who, set(subtree_ids(session, shown.id or 0)))
         return page(request, who, "approvals.html", shown=shown, period=period,
-                    periods=scope.recent_periods(cal, now),
-                    pending=pending(session, who, set(subtree_ids(session, shown.id or 0))),
+                    periods=scope.recent_periods(cal, now), pending=shown_updates,
+                    waiting=waiting,
                     units=units, by_village=by_village, codes=codes(session, ids),
                     locks=review.approvals(session, ids, period) if by_village else {},
                     approved=({} if by_village else approved_per_commune(session, shown,
@@ -102,7 +116,7 @@ def households(request: Request) -> Response:
         number = scope.page_number(request)
         inside = None if shown.parent_id is None else subtree_ids(session, shown.id or 0)
         found = register.search(session, inside, text, status or None, number)
-        villages = progress.village_paths(session, shown.id or 0)
+        villages = places_of(session, {h.area_id for h in found.rows})
         return page(request, who, "households.html", shown=shown, q=text, wanted=status,
                     statuses=STATUSES, found=found, number=number, size=register.PAGE,
                     villages=villages, trail_rows=scope.trail(session, who, shown))
