@@ -102,7 +102,7 @@ def build_reports(session: Session, villages: list[int], months: int, rnd: rando
                                 "version": 2 if corrected else 1})
                 for version in range(1, 3 if corrected else 2):
                     versions.append({"report_id": n, "version": version, "author_id": author,
-                                     "created_at": sent, "no_change": False,
+                                     "created_at": sent, "no_change": False, "evidence": [],
                                      "values": {c: rnd.randint(0, 5) for c in codes}})
     bulk(session, Report, reports)
     bulk(session, ReportVersion, versions)
