@@ -186,26 +186,32 @@ def remind(
 
 @cli.command()
 def export(
-    fmt: str = typer.Option("xlsx", "--format", help="xlsx (two sheets) or csv (FILE for the "
-                            "reports, FILE-ho for the households; UTF-8 with BOM)"),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx (reports, households, who made it) "
+                            "or csv (FILE, FILE-ho, FILE-info; UTF-8 with BOM)"),
     out: str = typer.Option(..., "--out", help="the file to write"),
     period: str | None = typer.Option(None, "--period", help="one month, YYYY-MM; default all"),
     area: str | None = typer.Option(None, "--area", help="area code; default the province"),
+    full_names: bool = typer.Option(False, "--full-names", help="household heads' names as "
+                                    "they are; by default they are masked (Nguyễn T. L.)"),
 ) -> None:
     """Export reports and the household register of an area (Vietnamese headers)."""
     from pathlib import Path
 
+    from bot.base.clock import utcnow
     from bot.base.i18n import Tr
     from bot.base.messages import Lang
     from bot.bootstrap import build_app
-    from handlers.export import FORMATS, PERIOD_RE, export_area
+    from handlers.export import FORMATS, PERIOD_RE, Made, export_area
 
     if fmt not in FORMATS or (period is not None and not PERIOD_RE.match(period)):
         typer.echo(f"--format is one of {', '.join(FORMATS)}; --period is YYYY-MM", err=True)
         raise typer.Exit(2)
     app = build_app()
+    tr = Tr(Lang.VI)
+    made = Made(tr("officer.about.cli"), utcnow())
     with app.store.session() as session:
-        done = export_area(session, area, period, fmt, Path(out), Tr(Lang.VI), app.env.calendar)
+        done = export_area(session, area, period, fmt, Path(out), tr, app.env.calendar,
+                           full_names, made)
     if done is None:
         typer.echo(f"unknown area code {area!r}", err=True)
         raise typer.Exit(2)

@@ -1,9 +1,11 @@
 """/xuat and ``giamngheo export``: an area's reports and household register.
 
 xlsx: one workbook, two sheets ("Báo cáo", "Sổ hộ"), Vietnamese headers (the user's language
-in chat), numbers as numbers, dates as dates (local time). csv: two files, UTF-8 with a BOM so
-that Excel reads the accents: FILE holds the reports and FILE-ho (same extension) the
-households. One report row per indicator figure; a "no change" report is one row.
+in chat), numbers as numbers, dates as dates (local time), and a third sheet saying who made
+the export and when, and whether household heads' names are masked (``storage.privacy``).
+csv: UTF-8 with a BOM so that Excel reads the accents: FILE holds the reports, FILE-ho (same
+extension) the households and FILE-info who made it and when. One report row per indicator
+figure; a "no change" report is one row.
 ``/xuat [YYYY-MM] [csv] [CODE]``: a month (default: all), csv (default: xlsx), an area of my
 subtree (default: my area).
 """
@@ -27,8 +29,9 @@ from bot.core.router import OFFICIALS, Command, Journey
 from handlers.overview import PERIOD, scope
 from handlers.report_catalog import indicator
 from scheduler.timetable import Calendar, deadline_end
-from storage import progress
+from storage import audit, progress
 from storage.models import Area
+from storage.privacy import mask_name, namer
 
 REPORT_COLUMNS = ("period", "district", "commune", "village", "receipt", "project",
                   "indicator", "value", "unit", "version", "first_sent", "last_sent",
@@ -47,6 +50,14 @@ class Sheet:
     headers: tuple[str, ...]
     rows: Iterable[list[Any]]
     widths: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Made:
+    """Who made an export (a description without their name) and when."""
+
+    by: str
+    at: datetime
 
 
 @dataclass
@@ -140,7 +151,8 @@ def write_csv(path: Path, sheet: Sheet) -> None:
 
 
 def export(session: Session, area: Area, period: str | None, fmt: str, out: Path,
-           tr: Tr, cal: Calendar, names: Callable[[str], str] = str) -> Exported:
+           tr: Tr, cal: Calendar, names: Callable[[str], str] = str,
+           made: Made | None = None) -> Exported:
     """Write the area's reports and households to ``out`` (and ``out``-ho for csv);
     ``names`` shows household heads' names to the reader (as they are, or masked)."""
     assert area.id is not None and fmt in FORMATS
@@ -154,21 +166,42 @@ def export(session: Session, area: Area, period: str | None, fmt: str, out: Path
                     _counted(report_table(session, area.id, period, cal, tr), counts[0]))
     households = sheet("households", HOUSEHOLD_COLUMNS,
                        _counted(household_table(session, area.id, cal, tr, names), counts[1]))
+    about = _about(tr, cal, area, period, names, made)
     if fmt == "xlsx":
-        write_xlsx(out, [reports, households])
+        write_xlsx(out, [reports, households, about])
         paths: tuple[Path, ...] = (out,)
     else:
-        paths = (out, out.with_name(f"{out.stem}-ho{out.suffix}"))
-        write_csv(paths[0], reports)
-        write_csv(paths[1], households)
+        paths = (out, out.with_name(f"{out.stem}-ho{out.suffix}"),
+                 out.with_name(f"{out.stem}-info{out.suffix}"))
+        for path, table in zip(paths, (reports, households, about), strict=True):
+            write_csv(path, table)
     return Exported(paths, counts[0][0], counts[1][0])
 
 
+def _about(tr: Tr, cal: Calendar, area: Area, period: str | None,
+           names: Callable[[str], str], made: Made | None) -> Sheet:
+    maker = made.by if made else tr("officer.about.unknown")
+    rows: list[list[Any]] = [
+            [tr("officer.about.by"), maker],
+            [tr("officer.about.at"), _local(cal, made.at) if made else None],
+            [tr("officer.about.area"), area.name],
+            [tr("officer.about.period"),
+             fmt_month(period, tr.lang) if period else tr("officer.export.all_periods")],
+            [tr("officer.about.names"),
+             tr("officer.about.full" if names is str else "officer.about.masked")]]
+    return Sheet(tr("officer.sheet.about"), (tr("officer.about.field"),
+                                             tr("officer.about.value")), rows, (24, 60))
+
+
 def export_area(session: Session, code: str | None, period: str | None, fmt: str, out: Path,
-                tr: Tr, cal: Calendar) -> Exported | None:
-    """The CLI's export: an area by code (default: the province); None if unknown."""
+                tr: Tr, cal: Calendar, full_names: bool, made: Made) -> Exported | None:
+    """The CLI's export: an area by code (default: the province); None if unknown. Names
+    are masked unless ``full_names`` (the operator decides, and the info sheet says so)."""
     area = progress.area_by_code(session, code) if code else progress.top_area(session)
-    return None if area is None else export(session, area, period, fmt, out, tr, cal)
+    if area is None:
+        return None
+    return export(session, area, period, fmt, out, tr, cal,
+                  names=str if full_names else mask_name, made=made)
 
 
 def command(ctx: Context, args: str) -> list[Outgoing]:
@@ -177,10 +210,19 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     if isinstance(found, str):
         return [Outgoing(ctx.t(found), ctx.registry.menu(ctx.role, ctx.t))]
     stamp = f"{found.area.code}-{found.period or 'all'}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}"
+    level = ctx.session.get(Area, ctx.area_id) if ctx.area_id else None
+    names = namer(ctx.role, level.level if level else None)
+    by = ctx.t("officer.about.chat", role=ctx.t(f"role.{ctx.role.value}"), number=ctx.user_id,
+               area=level.name if level else "-")
     done = export(ctx.session, found.area, found.period, fmt,
-                  ctx.env.files() / f"baocao-{stamp}.{fmt}", ctx.t, ctx.env.calendar)
+                  ctx.env.files() / f"baocao-{stamp}.{fmt}", ctx.t, ctx.env.calendar,
+                  names=names, made=Made(by, ctx.now))
     for path in done.paths:
         private(path)
+    audit.record(ctx.session, actor_id=ctx.user_id, role=ctx.role, action=audit.Action.EXPORT,
+                 target=audit.Target.AREA, target_id=found.area.id, area_id=found.area.id,
+                 via=audit.Via.CHAT, at=ctx.now,
+                 detail=f"format={fmt} period={found.period or 'all'}")
     summary = ctx.t("officer.export.done", area=found.area.name,
                     period=(fmt_month(found.period, ctx.lang) if found.period
                             else ctx.t("officer.export.all_periods")),

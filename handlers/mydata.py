@@ -11,7 +11,7 @@ from bot.base.messages import Button, Outgoing, Role
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Step
 from bot.core.router import Command, Journey
-from storage import personal
+from storage import audit, personal
 from storage.personal import Purpose
 
 NAME = "xoadulieu"
@@ -69,7 +69,12 @@ def _effects(answers: Answers) -> tuple[Effect, ...]:
 def forget(ctx: Context, effect: Effect) -> list[Outgoing]:
     if ctx.role is not Role.CITIZEN:  # a role given since the dialog began
         return [Outgoing(ctx.t("command.not_allowed"), ctx.menu())]
-    _, strangers = personal.forget(ctx.session, ctx.user, keep_chat=ctx.conv.id)
+    stub = ctx.user_id
+    gone, strangers = personal.forget(ctx.session, ctx.user, keep_chat=ctx.conv.id)
+    audit.record(ctx.session, actor_id=stub, role=Role.CITIZEN,
+                 action=audit.Action.DELETE_OWN_DATA, target=audit.Target.USER,
+                 target_id=stub, area_id=None, via=audit.Via.CHAT, at=ctx.now,
+                 detail=" ".join(f"{k}={v}" for k, v in sorted(gone.items())))
     told = Outgoing(ctx.t("privacy.deleted"))
     stranger = strangers.get((ctx.key.channel, ctx.key.user_id))
     if stranger is not None:

@@ -35,6 +35,9 @@ class Action(StrEnum):
     EXPORT = "export"
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
+    DELETE_OWN_DATA = "delete_own_data"  # a citizen's /xoadulieu: the stub that stays
+    DELETE_EVIDENCE = "delete_evidence"  # an officer removes a mistaken photo or voice note
+    DELETE_QUESTION = "delete_question"  # an officer removes a mistaken citizen's question
 
 
 class Target(StrEnum):
@@ -43,6 +46,8 @@ class Target(StrEnum):
     QUESTION = "question"
     AREA = "area"
     SESSION = "session"
+    USER = "user"
+    REPORT = "report"
 
 
 class Via(StrEnum):

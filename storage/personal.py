@@ -1,8 +1,9 @@
 """Personal data as Decree 13/2023/NĐ-CP expects: consent kept with its time, what the bot
 keeps about a person, deleting a citizen's own data, and retention of message logs.
 
-A person's data: their questions (CitizenQuestion), saved self-assessments, the message log
-(what happened, never what was said), link codes, chats' states and platform accounts. A
+A person's data: their questions (CitizenQuestion), saved self-assessments, feedback on
+answers, the message log (what happened, never what was said), link codes, chats' states and
+platform accounts. A
 citizen's deletion removes all of it; the User row stays as an empty stub (no platform
 account, no area), so that records that must stay (an audit entry) still point somewhere.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from bot.base.messages import Role
+from storage.feedback import AnswerFeedback
 from storage.models import (
     CitizenQuestion,
     Consent,
@@ -27,6 +29,7 @@ from storage.models import (
     MessageLog,
     OutboxMessage,
     OutboxStatus,
+    ReportVersion,
     SavedAssessment,
     User,
 )
@@ -101,7 +104,7 @@ def forget(session: Session, user: User, keep_chat: int | None = None
     uid, gone = user.id, {}
     for name, model in (("questions", CitizenQuestion), ("assessments", SavedAssessment),
                         ("log", MessageLog), ("outbox", OutboxMessage), ("links", LinkCode),
-                        ("consents", Consent)):
+                        ("consents", Consent), ("feedback", AnswerFeedback)):
         done: Any = session.execute(delete(model).where(col(model.user_id) == uid))
         gone[name] = int(done.rowcount)
     accounts = session.exec(select(Identity).where(Identity.user_id == uid)).all()
@@ -128,3 +131,15 @@ def purge_log(session: Session, before: datetime) -> int:
     """Message-log rows older than ``before`` (the retention period), deleted."""
     done: Any = session.execute(delete(MessageLog).where(col(MessageLog.at) < before))
     return int(done.rowcount)
+
+
+def drop_evidence(session: Session, report_id: int) -> list[str]:
+    """Remove the photos and voice notes of every version of a report (an officer's
+    correction of a mistaken photo); returns the refs removed (their files go too)."""
+    refs: list[str] = []
+    for version in session.exec(select(ReportVersion).where(
+            ReportVersion.report_id == report_id)).all():
+        refs += [ref for item in version.evidence or [] for ref in item.get("refs", [])]
+        version.evidence = []
+        session.add(version)
+    return refs

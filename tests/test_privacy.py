@@ -137,3 +137,62 @@ async def test_retention_removes_old_message_logs_and_media(app, clock, tmp_path
     assert done == {"log": 1, "media": 1, "drafts": 0}
     assert not old.exists() and new.exists()
     assert count(app, MessageLog) == 1
+
+
+async def test_the_deletion_leaves_an_audit_stub_with_counts_only(make_bot, app) -> None:
+    from storage.audit import AuditEntry
+
+    bot = make_bot("nguoidan-demo")
+    await talk(bot, [*SELF_CHECK, "Đồng ý", "/xoadulieu", "Đồng ý"])
+    with app.store.session() as s:
+        [entry] = s.exec(select(AuditEntry).where(AuditEntry.action == "delete_own_data")).all()
+    assert entry.target == "user" and "assessments=1" in entry.detail
+    assert "8 triệu" not in entry.detail and entry.area_id is None
+
+
+async def _report_with_photo(make_bot) -> str:
+    ctv = make_bot("ctv-demo")
+    await talk(ctv, ["/baocao", "Dự án 5: Hỗ trợ nhà ở hộ nghèo, cận nghèo ở huyện nghèo",
+                     "3", "2", "Bỏ qua"])
+    await ctv.send_photo("AgACAgUAAx-wrong-photo")
+    replies = await talk(ctv, ["Bỏ qua", "Đồng ý"])
+    return replies[-1].text.split("Mã biên nhận: ")[1].split()[0]
+
+
+async def test_an_officer_removes_a_mistaken_photo_with_a_reason(make_bot, app) -> None:
+    from storage.audit import AuditEntry
+    from storage.models import ReportVersion
+
+    receipt = await _report_with_photo(make_bot)
+    officer = make_bot("canbo-demo")
+    replies = await talk(officer, [f"/xoaanh {receipt}"])
+    assert "Lý do xóa" in replies[0].text and "bắt buộc" in replies[0].text
+    assert not any(b.label.startswith("Không") for b in replies[0].buttons)
+    replies = await talk(officer, ["ảnh chụp nhầm nhà khác", "Đồng ý"])
+    assert "Đã xóa" in replies[0].text
+    with app.store.session() as s:
+        assert [v.evidence for v in s.exec(select(ReportVersion)).all()] == [[]]
+        [entry] = s.exec(select(AuditEntry).where(AuditEntry.action == "delete_evidence")).all()
+        assert entry.detail == "reason=ảnh chụp nhầm nhà khác" and entry.role == "officer"
+
+
+async def test_nobody_else_removes_a_photo(make_bot, app) -> None:
+    receipt = await _report_with_photo(make_bot)
+    replies = await make_bot("ctv-demo").say(f"/xoaanh {receipt}")
+    assert "không dành cho tài khoản của bạn" in replies[0].text
+    replies = await make_bot("canbo-khac").say(f"/xoaanh {receipt}")  # a stranger: citizen
+    assert "không dành cho tài khoản của bạn" in replies[0].text
+    replies = await make_bot("canbo-demo").say("/xoaanh BC-KHONG1")
+    assert "mã biên nhận của báo cáo trong địa bàn" in replies[0].text
+
+
+async def test_an_officer_removes_a_mistaken_question(make_bot, app) -> None:
+    citizen = make_bot("nguoidan-demo")
+    await citizen.say("số điện thoại của tôi là 0912 345 678 nhầm rồi")
+    await citizen.press("Chuyển câu hỏi cho cán bộ")
+    await citizen.press("Đồng ý chuyển câu hỏi")
+    with app.store.session() as s:
+        number = s.exec(select(CitizenQuestion.id)).one()
+    await talk(make_bot("canbo-demo"), [f"/xoacauhoi {number}", "người dân gửi nhầm số điện thoại",
+                                        "Đồng ý"])
+    assert count(app, CitizenQuestion) == 0

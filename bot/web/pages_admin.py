@@ -16,7 +16,7 @@ from bot.web.auth import Denied, Viewer, check_csrf
 from bot.web.pages_work import names_of
 from bot.web.render import page
 from bot.web.state import read, web_of, write
-from handlers.export import export
+from handlers.export import Made, export
 from storage import audit, progress
 from storage.models import Area, User
 from storage.people import in_scope, subtree_ids
@@ -53,12 +53,14 @@ def _asked(session: Session, who: Viewer, form: dict[str, str]) -> tuple[Area, s
 
 
 def _write_file(request: Request, form: dict[str, str]) -> tuple[Path, str, Area, str]:
-    with read(request) as (session, who, _now):
+    with read(request) as (session, who, now):
         area, period, fmt, table = _asked(session, who, form)
         folder = Path(tempfile.mkdtemp(prefix="giamngheo-web-"))
         name = f"baocao-{area.code}-{period or 'all'}.{fmt}"
+        by = who.tr("officer.about.web", role=who.tr(f"role.{who.user.role}"),
+                    number=who.user_id, area=who.area.name)
         done = export(session, area, period, fmt, folder / name, who.tr,
-                      web_of(request).cal, names=who.names)
+                      web_of(request).cal, names=who.names, made=Made(by, now))
         path = done.paths[1] if fmt == "csv" and table == "households" else done.paths[0]
         return path, fmt, area, f"format={fmt} table={table} period={period or 'all'}"
 

@@ -28,7 +28,7 @@ async def test_xlsx_has_two_sheets_with_headers_numbers_and_dates(make_bot, cloc
     replies = await make_bot("canbo-demo").say("/xuat")
     path = replies[0].document_path
     assert path.endswith(".xlsx") and "2 dòng báo cáo, 6 hộ" in replies[0].text
-    assert load_workbook(path).sheetnames == ["Báo cáo", "Sổ hộ"]
+    assert load_workbook(path).sheetnames == ["Báo cáo", "Sổ hộ", "Thông tin xuất"]
     header, first, second = rows(path, "Báo cáo")
     assert list(header) == REPORT_HEADERS
     assert first[:4] == ("2026-03", "Huyện Bác Ái", "Xã Phước Bình", "Thôn Mẫu Một (dữ liệu mẫu)")
@@ -48,7 +48,8 @@ async def test_csv_is_two_files_utf8_with_bom(make_bot, clock) -> None:
     await talk(make_bot("ctv-demo"), ["/baocao", "Không có thay đổi", "Đồng ý"])
     replies = await make_bot("canbo-demo").say("/xuat csv 2026-03")
     paths = [Path(r.document_path) for r in replies if r.document_path]
-    assert len(paths) == 2 and paths[1] == paths[0].with_name(paths[0].stem + "-ho.csv")
+    assert len(paths) == 3 and paths[1] == paths[0].with_name(paths[0].stem + "-ho.csv")
+    assert "Người xuất" in paths[2].read_text("utf-8-sig")  # who made it, and when
     raw = paths[0].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -68,7 +69,8 @@ async def test_export_scope(make_bot) -> None:
 def test_cli_export(tmp_path: Path) -> None:
     done = run(["export", "--format", "xlsx", "--out", "all.xlsx"], "", tmp_path)
     assert done.returncode == 0, done.stderr
-    assert load_workbook(tmp_path / "all.xlsx").sheetnames == ["Báo cáo", "Sổ hộ"]
+    sheets = load_workbook(tmp_path / "all.xlsx").sheetnames
+    assert sheets == ["Báo cáo", "Sổ hộ", "Thông tin xuất"]
     done = run(["export", "--format", "csv", "--out", "r.csv", "--area", "22783",
                 "--period", "2026-03"], "", tmp_path)
     assert done.returncode == 0, done.stderr
@@ -83,3 +85,27 @@ async def test_exported_files_are_private_in_a_private_folder(make_bot, export_d
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert path.parent.parent == export_dir
+
+
+async def test_names_are_masked_for_the_province_and_the_export_says_who_and_when(
+        make_bot, clock) -> None:
+    commune = rows((await make_bot("canbo-demo").say("/xuat"))[0].document_path, "Sổ hộ")
+    assert commune[1][4] == "Pi Năng Thị Hoa"  # the commune's officer works by name
+    path = (await make_bot("admin-demo").say("/xuat"))[0].document_path
+    assert rows(path, "Sổ hộ")[1][4] == "Pi N. T. H."
+    about = dict(r for r in rows(path, "Thông tin xuất")[1:])
+    assert about["Người xuất"].startswith("quản trị viên #")
+    assert "qua trò chuyện" in about["Người xuất"]
+    assert about["Thời điểm xuất"] == datetime(2026, 3, 10, 9, 0)  # local time
+    assert about["Tên chủ hộ"].startswith("đã che")
+
+
+def test_the_cli_export_masks_names_unless_asked(tmp_path) -> None:
+    out = tmp_path / "x.csv"
+    done = run(["export", "--format", "csv", "--out", str(out)], "", tmp_path)
+    assert done.returncode == 0, done.stderr
+    households = out.with_name("x-ho.csv").read_text("utf-8-sig")
+    assert "Pi N. T. H." in households and "Pi Năng Thị Hoa" not in households
+    assert "lệnh giamngheo export" in out.with_name("x-info.csv").read_text("utf-8-sig")
+    run(["export", "--format", "csv", "--out", str(out), "--full-names"], "", tmp_path)
+    assert "Pi Năng Thị Hoa" in out.with_name("x-ho.csv").read_text("utf-8-sig")

@@ -65,7 +65,7 @@ def test_sign_in_approve_answer_and_download(live: tuple[World, str, Any],
     saved = tmp_path / done.value.suggested_filename
     done.value.save_as(saved)
     assert saved.suffix == ".xlsx"
-    assert load_workbook(saved, read_only=True).sheetnames == ["Báo cáo", "Sổ hộ"]
+    assert load_workbook(saved, read_only=True).sheetnames == ["Báo cáo", "Sổ hộ", "Thông tin xuất"]
     with world.store.session() as s:
         assert s.get(HouseholdUpdate, number).decision == "approved"  # type: ignore[union-attr]
         assert s.get(CitizenQuestion, question).status == "answered"  # type: ignore[union-attr]

@@ -93,7 +93,7 @@ def test_exports_download_with_names_as_the_role_may_see_them(world: World) -> N
     book = officer.post("/exports", data={"csrf": csrf(officer), "format": "xlsx"})
     assert book.headers["content-disposition"].endswith('.xlsx"')
     sheets = load_workbook(io.BytesIO(book.content), read_only=True)
-    assert sheets.sheetnames == ["Báo cáo", "Sổ hộ"]
+    assert sheets.sheetnames == ["Báo cáo", "Sổ hộ", "Thông tin xuất"]
     admin = sign_in(world, ADMIN)
     rows = admin.post("/exports", data={"csrf": csrf(admin), "format": "csv",
                                         "table": "households", "area": "22783"})
