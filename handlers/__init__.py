@@ -28,7 +28,7 @@ from handlers import (
 JOURNEYS = (citizen.JOURNEY, selfassess.JOURNEY, report.JOURNEY, household.JOURNEY,
             approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY, export.JOURNEY,
             broadcast.JOURNEY, web.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY,
-            link.JOURNEY, mydata.JOURNEY, redact.JOURNEY)
+            link.JOURNEY, mydata.JOURNEY, redact.PHOTO_JOURNEY, redact.QUESTION_JOURNEY)
 
 
 def build_registry() -> Registry:

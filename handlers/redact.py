@@ -8,10 +8,11 @@ officer's words about a record, not a citizen's)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.base.i18n import Tr
-from bot.base.messages import Outgoing
+from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.core.router import OFFICIALS, Command, Journey
@@ -20,33 +21,60 @@ from storage import audit, fieldwork, personal
 from storage.models import CitizenQuestion
 from storage.people import in_scope
 
-NAME = "xoa"
-PHOTO, QUESTION = "photo", "question"
+PHOTO, QUESTION = "xoaanh", "xoacauhoi"  # the dialogs, named as their commands
 log = logging.getLogger("giamngheo.handlers")
 
 
-def photo(ctx: Context, args: str) -> list[Outgoing]:
-    receipt = args.strip().split()[0] if args.strip() else ""
+def _report(ctx: Context, receipt: str) -> Answers:
+    """The report a receipt names, if it is of the officer's area and has evidence."""
     report = fieldwork.report_by_receipt(ctx.session, receipt) if receipt else None
     if report is None or not in_scope(ctx.session, ctx.user, report.area_id):
-        return [Outgoing(ctx.t("redact.photo_usage"), ctx.menu())]
-    latest = fieldwork.latest_version(ctx.session, report.id or 0)
-    if not latest.evidence:
-        return [Outgoing(ctx.t("redact.no_photo", receipt=report.receipt), ctx.menu())]
-    return ctx.start_dialog(NAME, {"_kind": PHOTO, "_id": report.id,
-                                   "_what": ctx.t("redact.what_photo", receipt=report.receipt),
-                                   "_area": report.area_id})
+        return {"_id": None, "_why": "redact.photo_usage"}
+    if not fieldwork.latest_version(ctx.session, report.id or 0).evidence:
+        return {"_id": None, "_why": "redact.no_photo"}
+    return {"_id": report.id, "_area": report.area_id, "_why": None,
+            "_what": ctx.t("redact.what_photo", receipt=report.receipt)}
 
 
-def question(ctx: Context, args: str) -> list[Outgoing]:
-    number = parse_id(args.strip().split()[0]) if args.strip() else None
+def _question(ctx: Context, text: str) -> Answers:
+    number = parse_id(text)
     found = ctx.session.get(CitizenQuestion, number) if number else None
     if (found is None or found.status == "draft" or found.area_id is None
             or not in_scope(ctx.session, ctx.user, found.area_id)):
-        return [Outgoing(ctx.t("redact.question_usage"), ctx.menu())]
-    return ctx.start_dialog(NAME, {"_kind": QUESTION, "_id": found.id,
-                                   "_what": ctx.t("redact.what_question", number=found.id),
-                                   "_area": found.area_id})
+        return {"_id": None, "_why": "redact.question_usage"}
+    return {"_id": found.id, "_area": found.area_id, "_why": None,
+            "_what": ctx.t("redact.what_question", number=found.id)}
+
+
+FINDERS = {PHOTO: _report, QUESTION: _question}
+
+
+def _lookup(kind: str) -> Callable[[Context, Answers, Input], Answers]:
+    def lookup(ctx: Context, answers: Answers, inp: Input) -> Answers:
+        typed = inp.text.strip().split()[0] if isinstance(inp, Text) and inp.text.strip() else ""
+        return FINDERS[kind](ctx, typed)
+
+    return lookup
+
+
+def _found(text: str, answers: Answers) -> str:
+    if answers.get("_id") is None:
+        raise Invalid(answers.get("_why") or "redact.photo_usage", receipt=text.upper())
+    return text
+
+
+def starter(kind: str) -> Callable[[Context, str], list[Outgoing]]:
+    """``/xoaanh BC-XXXXX`` goes straight to the reason; ``/xoaanh`` asks for the receipt."""
+    def start(ctx: Context, args: str) -> list[Outgoing]:
+        typed = args.strip().split()[0] if args.strip() else ""
+        if not typed:
+            return ctx.start_dialog(kind, {"_kind": kind})
+        found = FINDERS[kind](ctx, typed)
+        if found["_id"] is None:
+            return [Outgoing(ctx.t(found["_why"], receipt=typed.upper()), ctx.menu())]
+        return ctx.start_dialog(kind, {**found, "_kind": kind, "target": typed})
+
+    return start
 
 
 def _reason(text: str, answers: Answers) -> str:
@@ -55,17 +83,24 @@ def _reason(text: str, answers: Answers) -> str:
     return " ".join(text.split())
 
 
-def build() -> Dialog:
-    steps = (Step("reason", lambda a, tr: tr("redact.ask_reason", what=a["_what"]),
-                  parse=_reason),)
+def build(kind: str) -> Callable[[], Dialog]:
+    def make() -> Dialog:
+        steps = (Step("target", f"redact.ask_{kind}", parse=_found),
+                 Step("reason", lambda a, tr: tr("redact.ask_reason", what=a["_what"]),
+                      parse=_reason))
+        return Dialog(kind, "redact.title", steps, _summary, _effects,
+                      confirm_prompt="redact.confirm", done="")
 
-    def summary(answers: Answers, tr: Tr) -> str:
-        return tr("redact.summary", what=answers["_what"], reason=answers["reason"])
+    return make
 
-    return Dialog(NAME, "redact.title", steps, summary,
-                  lambda a: (Effect("redact", {"kind": a["_kind"], "id": a["_id"],
-                                               "area": a["_area"], "reason": a["reason"]}),),
-                  confirm_prompt="redact.confirm", done="")
+
+def _summary(answers: Answers, tr: Tr) -> str:
+    return tr("redact.summary", what=answers["_what"], reason=answers["reason"])
+
+
+def _effects(answers: Answers) -> tuple[Effect, ...]:
+    return (Effect("redact", {"kind": answers["_kind"], "id": answers["_id"],
+                              "area": answers["_area"], "reason": answers["reason"]}),)
 
 
 def apply(ctx: Context, effect: Effect) -> list[Outgoing]:
@@ -98,9 +133,11 @@ def _unlink(ref: str) -> None:
         log.warning("removing a media file failed: %s", type(exc).__name__)
 
 
-JOURNEY = Journey(
-    commands=(Command(("xoaanh", "deletephoto"), photo, OFFICIALS, help="help.deletephoto",
-                      dialog=NAME),
-              Command(("xoacauhoi", "deletequestion"), question, OFFICIALS,
-                      help="help.deletequestion", dialog=NAME)),
-    dialog=build, effects={"redact": apply})
+PHOTO_JOURNEY = Journey(
+    commands=(Command(("xoaanh", "deletephoto"), starter(PHOTO), OFFICIALS,
+                      help="help.deletephoto", dialog=PHOTO),),
+    dialog=build(PHOTO), effects={"redact": apply}, lookups={"target": _lookup(PHOTO)})
+QUESTION_JOURNEY = Journey(
+    commands=(Command(("xoacauhoi", "deletequestion"), starter(QUESTION), OFFICIALS,
+                      help="help.deletequestion", dialog=QUESTION),),
+    dialog=build(QUESTION), lookups={"target": _lookup(QUESTION)})

@@ -196,3 +196,14 @@ async def test_an_officer_removes_a_mistaken_question(make_bot, app) -> None:
     await talk(make_bot("canbo-demo"), [f"/xoacauhoi {number}", "người dân gửi nhầm",
                                         "Đồng ý"])
     assert count(app, CitizenQuestion) == 0
+
+
+async def test_without_a_receipt_the_receipt_is_asked(make_bot, app) -> None:
+    receipt = await _report_with_photo(make_bot)
+    officer = make_bot("canbo-demo")
+    replies = await talk(officer, ["/xoaanh"])
+    assert "Mã biên nhận của báo cáo" in replies[0].text
+    replies = await talk(officer, ["BC-KHONG1"])
+    assert "mã biên nhận của báo cáo trong địa bàn" in replies[0].text
+    replies = await talk(officer, [receipt.lower()])
+    assert "Lý do xóa" in replies[0].text
