@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,17 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics: ``"Đường Hộ nghèo"`` → ``"duong ho ngheo"``."""
+    if len(text) <= 24:
+        return _fold_word(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
@@ -84,6 +96,11 @@ class Lexicon:
     phrase_index: Mapping[str, tuple[tuple[tuple[str, ...], int], ...]] = field(
         default_factory=dict
     )
+    narrative: frozenset[str] = frozenset()  # story words: unmatched, they do not count against
+    accented_stopwords: frozenset[str] = frozenset()  # dropped when typed with these marks
+    homographs: Mapping[str, Homograph] = field(default_factory=dict)
+    anchors: frozenset[str] = frozenset()  # concept markers of the groups that name a benefit
+    generic_index: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -106,7 +123,40 @@ class Lexicon:
             phrase_index=_phrase_index(groups),
             stopwords=frozenset(tok for phrase in _phrases(raw.get("stopwords")) for tok in phrase),
             generic=_phrases(raw.get("generic")),
+            generic_index=_by_first(_phrases(raw.get("generic"))),
+            narrative=frozenset(tok for phrase in _phrases(raw.get("narrative")) for tok in phrase),
+            accented_stopwords=frozenset(
+                nfc(str(word)).lower() for word in raw.get("accented_stopwords") or ()),
+            homographs={fold(nfc(str(key))): Homograph.of(value)
+                        for key, value in (raw.get("homographs") or {}).items()},
+            anchors=_anchors(groups, raw.get("anchors")),
         )
+
+
+@dataclass(frozen=True)
+class Homograph:
+    """A folded word that is a content word only next to these neighbours ("vay" is "vay vốn"
+    next to "vốn", otherwise the particle "vậy"); ``#`` stands for any number."""
+
+    before: frozenset[str] = frozenset()
+    after: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, raw: Any) -> Homograph:
+        raw = raw or {}
+        return cls(frozenset(tok for w in raw.get("before") or () for tok in tokenize(str(w))),
+                   frozenset(tok for w in raw.get("after") or () for tok in tokenize(str(w))
+                             ) | frozenset("#" for w in raw.get("after") or () if str(w) == "#"))
+
+    def content(self, prev: str, nxt: str) -> bool:
+        after = nxt in self.after or ("#" in self.after and nxt.isdigit())
+        return prev in self.before or after
+
+
+def _anchors(groups: tuple[tuple[tuple[str, ...], ...], ...], names: Any) -> frozenset[str]:
+    wanted = {tuple(tokenize(str(name))) for name in names or ()}
+    return frozenset(f"{CONCEPT_PREFIX}{number}" for number, group in enumerate(groups)
+                     if wanted & set(group))
 
 
 def _phrase_index(
@@ -116,6 +166,13 @@ def _phrase_index(
     for number, group in enumerate(groups):
         for phrase in group:
             index.setdefault(phrase[0], []).append((phrase, number))
+    return {first: tuple(items) for first, items in index.items()}
+
+
+def _by_first(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
     return {first: tuple(items) for first, items in index.items()}
 
 
@@ -136,13 +193,18 @@ def concept_spans(
     tokens: Sequence[str], lexicon: Lexicon, min_words: int = 1
 ) -> dict[int, set[str]]:
     """Token position → markers (``~3``) of the synonym groups whose phrases (of at least
-    ``min_words`` words) cover it."""
-    found: dict[int, set[str]] = {}
+    ``min_words`` words) cover it; a phrase overlapping a longer one does not count."""
+    matches = []
     for start, tok in enumerate(tokens):
         for phrase, group in lexicon.phrase_index.get(tok, ()):
             if len(phrase) >= min_words and tuple(tokens[start : start + len(phrase)]) == phrase:
-                for pos in range(start, start + len(phrase)):
-                    found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
+                matches.append((start, start + len(phrase), group))
+    found: dict[int, set[str]] = {}
+    for start, end, group in matches:
+        if any(e - s > end - start and s < end and start < e for s, e, _ in matches):
+            continue  # inside a longer phrase: "đi học" in "đi học nghề"
+        for pos in range(start, end):
+            found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
     return found
 
 
@@ -151,19 +213,14 @@ def concepts(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
     return sorted(set().union(*concept_spans(tokens, lexicon).values()))
 
 
-def _starts(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
-    size, first = len(phrase), phrase[0]
-    return [
-        i for i, tok in enumerate(tokens) if tok == first and tuple(tokens[i : i + size]) == phrase
-    ]
-
-
 def generic_mask(tokens: Sequence[str], lexicon: Lexicon) -> list[bool]:
     """For each token, whether it is part of a generic phrase (``hỗ trợ``, ``nhà nước``…)."""
     mask = [False] * len(tokens)
-    for phrase in lexicon.generic:
-        for start in _starts(tokens, phrase):
-            mask[start : start + len(phrase)] = [True] * len(phrase)
+    by_first = lexicon.generic_index
+    for start, tok in enumerate(tokens):
+        for phrase in by_first.get(tok, ()):
+            if tuple(tokens[start : start + len(phrase)]) == phrase:
+                mask[start : start + len(phrase)] = [True] * len(phrase)
     return mask
 
 

@@ -17,7 +17,7 @@ import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.normalize import (
     CONCEPT_PREFIX,
@@ -25,12 +25,13 @@ from knowledge.normalize import (
     bigrams,
     concept_spans,
     expand_abbreviations,
-    fold,
     generic_mask,
     segments,
     tokenize,
     words,
 )
+from knowledge.phrases import Tokens
+from knowledge.query import as_tokens, question_tokens
 from knowledge.spelling import Speller
 
 
@@ -54,6 +55,8 @@ class RankParams:
     min_specific: float = 2.0
     strong_specific: float = 10.0  # more than one rare two-word term may answer a chatty…
     strong_min_coverage: float = 0.25  # …question that covers only this share of its words
+    anchor_min_coverage: float = 0.15  # a benefit named by an anchor synonym group answers a
+    # long story that covers only this share of its words
     max_chars: int = 1000
     max_tokens: int = 40
 
@@ -84,6 +87,7 @@ class Query:
     terms: tuple[QueryTerm, ...]
     pairs: tuple[QueryTerm, ...]
     features: Mapping[str, float]
+    tokens: Tokens = field(default_factory=lambda: Tokens((), ()))  # stopwords included
 
 
 @dataclass(frozen=True)
@@ -95,17 +99,21 @@ class Ranked:
     coverage: float
     specific: float
     adjacent: bool
+    anchored: bool = False  # shares with the question a concept that names a benefit
 
 
 class Index:
     """An immutable BM25F index over a handful of documents (built once, queried many times)."""
 
-    def __init__(self, docs: Sequence[Document], lexicon: Lexicon, params: RankParams) -> None:
+    def __init__(self, docs: Sequence[Document], lexicon: Lexicon, params: RankParams,
+                 vocabulary: Iterable[str] = ()) -> None:
+        """``vocabulary``: more words typo correction must know (out-of-scope phrases…)."""
         self.lexicon = lexicon
         self.params = params
         doc_fields = [self._doc_fields(doc) for doc in docs]
         doc_feats = [sum(fields, Counter()) for fields in doc_fields]
         self._doc_sets = [frozenset(feats) for feats in doc_feats]
+        self._about = [frozenset(fields[0]) | frozenset(fields[2]) for fields in doc_fields]
         self._doc_words = [
             frozenset(w for text in (d.title, d.text, *d.keywords) for w in words(text))
             for d in docs
@@ -117,6 +125,7 @@ class Index:
             Counter(f for feats in doc_feats for f in feats if _is_unigram(f)),
             (f for f in self._idf if " " in f),
             (tok for phrases in lexicon.groups for phrase in phrases for tok in phrase),
+            keep=vocabulary,
         )
 
     # -- building -----------------------------------------------------------------------
@@ -157,35 +166,11 @@ class Index:
         return {feat: tuple(items) for feat, items in postings.items()}
 
     # -- querying -----------------------------------------------------------------------
-    def _tokens(self, question: str) -> list[tuple[str, str | None, float]]:
-        """(folded token, word as typed if accented, weight) after abbreviations and typos."""
-        p, lex = self.params, self.lexicon
-        rows: list[tuple[str, str, str | None]] = []  # (as typed folded, corrected, accented)
-        for word in words(question[: p.max_chars])[: p.max_tokens]:
-            folded = fold(word)
-            if folded in lex.abbreviations:
-                rows.extend(("", tok, None) for tok in lex.abbreviations[folded])
-                continue
-            rows.append((folded, self._speller.word(folded), word if word != folded else None))
-        content = [i for i, row in enumerate(rows) if row[1] not in lex.stopwords]
-        fixed = self._speller.in_context(
-            [rows[i][1] for i in content], [rows[i][0] == rows[i][1] for i in content]
-        )
-        guessed = set()
-        for i, token in zip(content, fixed, strict=True):
-            if token != rows[i][1]:
-                rows[i] = (rows[i][0], token, None)
-                guessed.add(i)
-        return [
-            (tok, acc, 1.0) if typed in ("", tok)
-            else (tok, None, p.guess_weight if i in guessed else p.fuzzy_weight)
-            for i, (typed, tok, acc) in enumerate(rows)
-        ]
-
     def analyse(self, question: str) -> Query:
         """Question → weighted content terms, adjacent pairs and ranking features."""
-        lex = self.lexicon
-        typed = self._tokens(question)
+        lex, p = self.lexicon, self.params
+        typed = question_tokens(question, lex, self._speller, p.max_chars, p.max_tokens,
+                                p.fuzzy_weight, p.guess_weight)
         tokens = [tok for tok, _, _ in typed]
         generic = generic_mask(tokens, lex)
         concepts = concept_spans(tokens, lex)
@@ -203,7 +188,8 @@ class Index:
             for a, b in itertools.pairwise(terms)
         ]
         weights = {tok: weight for tok, _, weight in typed}
-        return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights))
+        return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights),
+                     as_tokens(typed))
 
     def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float]
                         ) -> dict[str, float]:
@@ -214,15 +200,18 @@ class Index:
             features[feat] = max(features.get(feat, 0.0), weight)
         return features
 
-    def rank(self, query: Query) -> list[Ranked]:
-        """Documents sharing a feature with the query, best first (ties by document order)."""
+    def rank(self, query: Query, evidence: int = 3) -> list[Ranked]:
+        """Documents sharing a feature with the query, best first (ties by document order);
+        the confidence evidence is computed for the first ``evidence`` only (zero after)."""
         raw: dict[int, float] = defaultdict(float)
         for feat, weight in query.features.items():
             for doc, contrib in self._postings.get(feat, ()):
                 raw[doc] += weight * contrib
         ideal = self._ideal(query)
-        ranked = [self._evidence(query, doc, score / ideal) for doc, score in raw.items()]
-        return sorted(ranked, key=lambda r: (-r.score, r.doc))
+        order = sorted(raw.items(), key=lambda item: (-item[1], item[0]))
+        return [self._evidence(query, doc, score / ideal) if i < evidence
+                else Ranked(doc, min(score / ideal, 1.0), 0.0, 0.0, False)
+                for i, (doc, score) in enumerate(order)]
 
     def _ideal(self, query: Query) -> float:
         k1 = self.params.k1
@@ -239,12 +228,16 @@ class Index:
         p = self.params
         feats, typed = self._doc_sets[doc], self._doc_words[doc]
         total = matched = specific = 0.0
-        adjacent = False
+        adjacent = anchored = False
+        narrative = self.lexicon.narrative
         for term in query.terms:
             mass = term.weight * self._idf.get(term.token, self._idf_max)
             synonym = bool(term.concepts & feats)
             hit = synonym or term.token in feats
-            total += mass if hit or not term.token.isdigit() else 0.0  # "17 tuổi": context
+            context = term.token.isdigit() or term.token in narrative  # "17 tuổi", "mẹ tôi"
+            total += mass if hit or not context else 0.0
+            about = term.concepts & self._about[doc] & self.lexicon.anchors
+            anchored |= bool(about) and not term.generic
             if hit:
                 mass *= 1.0 if synonym or self._exact(term, typed) else p.accent_penalty
                 matched += mass
@@ -257,13 +250,15 @@ class Index:
                 mass = pair.weight * self._idf[pair.token]
                 specific += mass if exact else mass * p.accent_penalty
         coverage = matched / total if total else 0.0
-        return Ranked(doc, min(score, 1.0), coverage, specific, adjacent)
+        return Ranked(doc, min(score, 1.0), coverage, specific, adjacent, anchored)
 
     def confident(self, query: Query, best: Ranked) -> bool:
         """Enough of the question's rare words found in the best entry, not only generic ones;
         a question of several content words must also match two of them side by side (or a
         synonym phrase), so that unrelated words that merely exist in the plan do not count."""
         p = self.params
+        if best.anchored and best.coverage >= p.anchor_min_coverage:
+            return True
         several = sum(not term.generic for term in query.terms) >= 2
         if several and not best.adjacent:
             return False

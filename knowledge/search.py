@@ -1,44 +1,60 @@
-"""The citizen knowledge base of the 2023 plan and its search.
+"""The citizen knowledge base of the 2023 plan and its search, with a coverage verdict.
 
 Usage::
 
     kb = KnowledgeBase.load()
     res = kb.search("hộ cận nghèo có được hỗ trợ bhyt ko", k=3)
-    res.confident, res.answers[0].section, res.answers[0].text
+    res.confident, res.verdict, res.answers[0].section, kb.citation(res.answers[0], "vi")
 
-Entries are data (``knowledge/data/kb/*.yaml``), each tagged with one section id of the plan
-(``knowledge/data/sections.yaml``). Answers are one per section, best first, so the top answers
-point to different parts of the plan.
+``search`` says what to do with a question (``Verdict``):
+
+- ``answered``: an entry covers what is asked; ``answers[0]`` is the answer (``confident``);
+- ``not_covered``: a near-domain topic the plan does not cover (``out-of-scope.yaml``):
+  ``topic`` names it and the office that usually handles it; say so and offer the hand-off;
+- ``eligibility``: the citizen asks whether their own household is poor, or tells a family income
+  story: ``answers[0]`` states the criteria (``confident``), ``story`` the facts given (amount,
+  people); offer the self-assessment;
+- ``unsure``: nothing covers it well enough: offer topics or the hand-off.
+
+``answers`` is always the ranking (best first, one per section, at most ``k``), so "did you
+mean" choices and the JSON contract keep working; a handler should not present it as an answer
+unless ``confident``. Entries are data (``knowledge/data/kb/*.yaml``, see ``knowledge.entries``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from knowledge import citation as cite
+from knowledge.eligibility import Cue, Eligibility, Story, story
+from knowledge.entries import (
+    Catalogue,
+    Entry,
+    KnowledgeBaseError,
+    Programme,
+    Section,
+    check,
+    read_catalogue,
+    read_entries,
+)
+from knowledge.language import detect_language
 from knowledge.normalize import DATA_DIR, Lexicon
-from knowledge.ranking import Document, Index, RankParams
+from knowledge.ranking import Document, Index, Ranked, RankParams
+from knowledge.scope import Scope, Topic
 
-REQUIRED = ("id", "section", "title", "text")
-
-
-class KnowledgeBaseError(ValueError):
-    """The knowledge-base data is malformed (message names the file and the entry)."""
+__all__ = ["Answer", "Entry", "KnowledgeBase", "KnowledgeBaseError", "Programme",
+           "SearchResult", "Section", "Story", "Topic", "Verdict"]
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    section: str
-    title: str
-    text: str
-    agency: str | None = None
-    keywords: tuple[str, ...] = ()
+class Verdict(StrEnum):
+    ANSWERED = "answered"
+    NOT_COVERED = "not_covered"
+    ELIGIBILITY = "eligibility"
+    UNSURE = "unsure"
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,14 @@ class Answer:
     text: str
     agency: str | None
     score: float
+    title_en: str | None = None  # None: Vietnamese only
+    text_en: str | None = None
+    numbering: str | None = None  # the plan's numbering ("II.2.1.a"); None: not from the plan
+    heading: str = ""  # the plan's heading of that part, or the instrument's subject
+    heading_en: str | None = None
+    source: str | None = None  # the instrument when the facts are not the plan's
+    source_en: str | None = None
+    programme: str | None = None  # programme id (``KnowledgeBase.programme``)
 
 
 @dataclass(frozen=True)
@@ -56,25 +80,48 @@ class SearchResult:
     question: str
     confident: bool
     answers: tuple[Answer, ...] = field(default_factory=tuple)
+    verdict: Verdict = Verdict.UNSURE
+    topic: Topic | None = None  # not_covered: the topic and the office that handles it
+    story: Story | None = None  # an amount or household size the question gives
+    lang: str = "vi"  # the language the question was read in
+
+    @property
+    def office(self) -> str | None:
+        return self.topic.office if self.topic is not None else None
 
 
 class KnowledgeBase:
-    """Entries plus a search index; immutable once built. Load once and share."""
+    """Entries plus search indexes (Vietnamese, English); immutable once built. Load once."""
 
     def __init__(
         self,
         entries: Iterable[Entry],
-        sections: Mapping[str, str],
-        topics: Iterable[tuple[str, str]] = (),
-        lexicon: Lexicon | None = None,
+        catalogue: Catalogue,
+        lexicons: Mapping[str, Lexicon] | None = None,
         params: RankParams | None = None,
+        scope: Scope | None = None,
+        eligibility: Eligibility | None = None,
     ) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
-        self.sections: Mapping[str, str] = dict(sections)
-        self._topics = tuple(topics)
-        _check(self.entries, self.sections)
-        docs = [Document(e.title, e.text, e.keywords) for e in self.entries]
-        self._index = Index(docs, lexicon or Lexicon(), params or RankParams())
+        self.catalogue = catalogue
+        check(self.entries, catalogue)
+        self.section_info: Mapping[str, Section] = catalogue.sections
+        self.sections: Mapping[str, str] = {k: v.title for k, v in catalogue.sections.items()}
+        self.scope = scope or Scope((), {})
+        self.eligibility = eligibility or Eligibility((), 3, {})
+        self._by_id = {e.id: i for i, e in enumerate(self.entries)}
+        extra = self.scope.vocabulary() | self.eligibility.vocabulary()
+        lexicons = lexicons or {}
+        params = params or RankParams()
+        self._docs: dict[str, list[int]] = {
+            "vi": list(range(len(self.entries))),
+            "en": [i for i, e in enumerate(self.entries) if e.title_en],
+        }
+        self._indexes = {
+            lang: Index([_document(self.entries[i], lang) for i in docs],
+                        lexicons.get(lang) or Lexicon(), params, extra)
+            for lang, docs in self._docs.items()
+        }
 
     @classmethod
     def load(
@@ -95,39 +142,101 @@ class KnowledgeBase:
             if e.section == section_id or e.section.startswith(section_id + ".")
         )
 
-    def topics(self) -> list[tuple[str, str]]:
+    def topics(self, lang: str = "vi") -> list[tuple[str, str]]:
         """Browsing menu: (section or project-group id, short title), in display order."""
-        return list(self._topics)
+        english = self.catalogue.topics_en if lang == "en" else {}
+        return [(tid, english.get(tid, title)) for tid, title in self.catalogue.topics]
 
-    def search(self, question: str, k: int = 3) -> SearchResult:
-        """Best entries for a free-text question, one per section, at most ``k``."""
-        index = self._index
-        query = index.analyse(question if isinstance(question, str) else "")
+    def programme(self, programme_id: str | None) -> Programme | None:
+        return self.catalogue.programmes.get(programme_id or "")
+
+    def answer(self, entry: Entry, score: float = 1.0) -> Answer:
+        """An entry as an answer (for a button that shows one entry)."""
+        section = self.section_info.get(entry.section) or Section(entry.section, entry.section)
+        return Answer(
+            entry.id, entry.section, entry.title, entry.text, entry.agency, round(score, 4),
+            entry.title_en, entry.text_en, entry.numbering or section.numbering,
+            section.heading, section.heading_en, entry.source or section.source,
+            section.source_en if not entry.source else None, entry.programme,
+        )
+
+    def citation(self, answer: Answer, lang: str = "vi") -> str:
+        """The line a citizen can check: plan numbering and heading (or the instrument) and
+        the lead agency, in ``lang``; no internal ids."""
+        return cite.citation(answer, self.catalogue, lang)
+
+    def localized(self, answer: Answer, lang: str = "vi") -> cite.Localized:
+        """Title and text in ``lang``, or the Vietnamese with ``vietnamese_only`` set."""
+        return cite.localized(answer, lang)
+
+    def programme_note(self, answer: Answer, lang: str = "vi") -> str | None:
+        return cite.programme_note(answer, self.catalogue, lang)
+
+    def search(self, question: str, k: int = 3, lang: str | None = None) -> SearchResult:
+        """Best entries for a free-text question, one per section, at most ``k``, with the
+        verdict. ``lang`` is the question's language; by default it is detected."""
+        text = question if isinstance(question, str) else ""
+        lang = lang if lang in self._indexes else detect_language(text)
+        index = self._indexes[lang]
+        query = index.analyse(text)
         ranked = index.rank(query) if query.features else []
-        confident = bool(ranked) and index.confident(query, ranked[0])
+        facts = story(text)
+        found = facts if facts.amount is not None or facts.people is not None else None
+        topic = self.scope.match(query.tokens, lang)
+        if topic is not None:
+            return SearchResult(question, False, self._answers(lang, ranked, k),
+                                Verdict.NOT_COVERED, topic, found, lang)
+        lexical = bool(ranked) and index.confident(query, ranked[0])
+        cue = self.eligibility.cue(query.tokens, facts.amount, lang)
+        top = self.entries[self._docs[lang][ranked[0].doc]].section if ranked else None
+        criteria = self._criteria(lang, ranked)
+        if criteria and (cue is Cue.STATUS or (cue is Cue.STORY and not (lexical and top != "CN"))):
+            answers = self._eligibility_answers(lang, ranked, k, criteria)
+            return SearchResult(question, bool(answers), answers, Verdict.ELIGIBILITY, None,
+                                found, lang)
+        if criteria and cue is Cue.DEFINE and not lexical:
+            answers = self._eligibility_answers(lang, ranked, k, criteria)
+            return SearchResult(question, bool(answers), answers, Verdict.ANSWERED, None,
+                                found, lang)
+        verdict = Verdict.ANSWERED if lexical else Verdict.UNSURE
+        return SearchResult(question, lexical, self._answers(lang, ranked, k), verdict, None,
+                            found, lang)
+
+    def _answers(self, lang: str, ranked: list[Ranked], k: int) -> tuple[Answer, ...]:
         answers: list[Answer] = []
         seen: set[str] = set()
         for hit in ranked:
-            entry = self.entries[hit.doc]
+            entry = self.entries[self._docs[lang][hit.doc]]
             if len(answers) >= max(k, 0) or entry.section in seen:
                 continue
             seen.add(entry.section)
-            answers.append(_answer(entry, hit.score))
-        return SearchResult(question, confident, tuple(answers))
+            answers.append(self.answer(entry, hit.score))
+        return tuple(answers)
+
+    def _criteria(self, lang: str, ranked: list[Ranked]) -> tuple[Entry, float] | None:
+        """The best-ranked entry that states the poverty criteria (or the first listed)."""
+        wanted = set(self.eligibility.criteria)
+        for hit in ranked:
+            entry = self.entries[self._docs[lang][hit.doc]]
+            if entry.id in wanted:
+                return entry, hit.score
+        known = [self._by_id[c] for c in self.eligibility.criteria if c in self._by_id]
+        return (self.entries[known[0]], 0.0) if known else None
+
+    def _eligibility_answers(self, lang: str, ranked: list[Ranked], k: int,
+                             criteria: tuple[Entry, float]) -> tuple[Answer, ...]:
+        if k <= 0:
+            return ()
+        entry, score = criteria
+        rest = [a for a in self._answers(lang, ranked, k + 1)
+                if a.section != entry.section and a.score <= score]
+        return (self.answer(entry, score), *rest[: k - 1])
 
 
-def _answer(entry: Entry, score: float) -> Answer:
-    return Answer(entry.id, entry.section, entry.title, entry.text, entry.agency, round(score, 4))
-
-
-def _check(entries: tuple[Entry, ...], sections: Mapping[str, str]) -> None:
-    ids: set[str] = set()
-    for entry in entries:
-        if entry.id in ids:
-            raise KnowledgeBaseError(f"duplicate entry id {entry.id!r}")
-        ids.add(entry.id)
-        if sections and entry.section not in sections:
-            raise KnowledgeBaseError(f"entry {entry.id!r}: unknown section {entry.section!r}")
+def _document(entry: Entry, lang: str) -> Document:
+    if lang == "en":
+        return Document(entry.title_en or "", entry.text_en or "", entry.keywords_en)
+    return Document(entry.title, entry.text, entry.keywords)
 
 
 @lru_cache(maxsize=1)
@@ -136,34 +245,13 @@ def _bundled() -> KnowledgeBase:
 
 
 def _load(data_dir: Path, params: RankParams | None) -> KnowledgeBase:
-    meta: Any = yaml.safe_load((data_dir / "sections.yaml").read_text(encoding="utf-8")) or {}
-    entries = [e for path in sorted((data_dir / "kb").glob("*.yaml")) for e in _read(path)]
-    topics = [(str(t["id"]), str(t["title"])) for t in meta.get("topics") or []]
-    sections = {str(key): str(value) for key, value in (meta.get("sections") or {}).items()}
-    lexicon = Lexicon.load(data_dir / "synonyms.yaml")
-    return KnowledgeBase(entries, sections, topics, lexicon, params)
-
-
-def _read(path: Path) -> list[Entry]:
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if not isinstance(raw, list):
-        raise KnowledgeBaseError(f"{path.name}: expected a list of entries")
-    return [_entry(item, path.name) for item in raw]
-
-
-def _entry(item: Any, source: str) -> Entry:
-    if not isinstance(item, dict):
-        raise KnowledgeBaseError(f"{source}: entry is not a mapping: {item!r}")
-    missing = [key for key in REQUIRED if not str(item.get(key) or "").strip()]
-    if missing:
-        raise KnowledgeBaseError(f"{source}: entry {item.get('id')!r} lacks {missing}")
-    agency = item.get("agency")
-    agency = None if agency in (None, "", "–", "-") else str(agency).strip()
-    return Entry(
-        id=str(item["id"]).strip(),
-        section=str(item["section"]).strip(),
-        title=" ".join(str(item["title"]).split()),
-        text=" ".join(str(item["text"]).split()),
-        agency=agency,
-        keywords=tuple(str(kw).strip() for kw in item.get("keywords") or () if str(kw).strip()),
-    )
+    catalogue = read_catalogue(data_dir / "sections.yaml")
+    entries = [e for path in sorted((data_dir / "kb").glob("*.yaml")) for e in read_entries(path)]
+    lexicons = {"vi": Lexicon.load(data_dir / "synonyms.yaml")}
+    if (data_dir / "synonyms-en.yaml").exists():
+        lexicons["en"] = Lexicon.load(data_dir / "synonyms-en.yaml")
+    scope = Scope.load(data_dir / "out-of-scope.yaml") if (
+        data_dir / "out-of-scope.yaml").exists() else None
+    eligibility = Eligibility.load(data_dir / "eligibility.yaml") if (
+        data_dir / "eligibility.yaml").exists() else None
+    return KnowledgeBase(entries, catalogue, lexicons, params, scope, eligibility)

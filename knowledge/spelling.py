@@ -29,10 +29,14 @@ class Speller:
     """Corrects folded tokens; built once from the index's unigram counts and bigrams."""
 
     def __init__(
-        self, unigrams: Counter[str], bigrams: Iterable[str], extra: Iterable[str] = ()
+        self, unigrams: Counter[str], bigrams: Iterable[str], extra: Iterable[str] = (),
+        keep: Iterable[str] = (),
     ) -> None:
-        self.vocab = frozenset(unigrams) | frozenset(extra)
-        self._choices = sorted(self.vocab, key=lambda tok: (-unigrams.get(tok, 0), tok))
+        """``extra``: more words to correct towards; ``keep``: words never corrected, but not
+        targets of a correction (out-of-scope phrases must not attract typos)."""
+        self._choices = sorted(frozenset(unigrams) | frozenset(extra),
+                               key=lambda tok: (-unigrams.get(tok, 0), tok))
+        self.vocab = frozenset(self._choices) | frozenset(keep)
         self._rank = {tok: i for i, tok in enumerate(self._choices)}
         self._pairs = frozenset(bigrams)
         after: dict[str, set[str]] = defaultdict(set)

@@ -1,0 +1,33 @@
+"""Which language a question is typed in: Vietnamese (with or without diacritics) or English."""
+
+from __future__ import annotations
+
+from knowledge.normalize import fold, is_syllable, words
+
+# English words that are not also common Vietnamese syllables typed without marks ("can" is
+# "cận", "be" is "bé", "do" is "đó"): "the" stays, as the share rule below guards it.
+ENGLISH = frozenset({
+    "the", "is", "are", "am", "my", "our", "we", "you", "does", "how", "what", "where", "when",
+    "who", "which", "for", "of", "with", "get", "from", "have", "has", "this", "that", "there",
+    "it", "and", "or", "will", "would", "should", "could", "i", "poor", "household", "households",
+    "help", "support", "many", "much", "money", "your", "their", "people", "children", "child",
+    "about", "today", "use", "right", "results", "after", "before", "new", "old", "want", "need",
+    "work", "job", "school", "house", "home", "loan", "bank", "water", "land", "family", "mother",
+    "father", "health", "insurance", "certificate", "number", "phone", "training", "poverty",
+})
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` when the text reads as English, else ``"vi"``.
+
+    Any word with Vietnamese diacritics means Vietnamese. Otherwise English needs a common
+    English word and at least half of the words either English or not spelled like a
+    Vietnamese syllable ("poverty", "standard").
+    """
+    found = words(text if isinstance(text, str) else "")[:40]
+    if not found or any(fold(word) != word for word in found):
+        return "vi"
+    english = sum(word in ENGLISH for word in found)
+    foreign = sum(not word.isdigit() and word not in ENGLISH and not is_syllable(word)
+                  for word in found)
+    return "en" if english and english + foreign >= 0.5 * len(found) else "vi"
