@@ -20,10 +20,11 @@ import yaml
 
 from knowledge.amounts import find_amount
 from knowledge.normalize import DATA_DIR, fold, nfc
-from knowledge.phrases import PhraseIndex, Tokens, phrases
+from knowledge.phrases import PhraseIndex, Tokens, free, phrases
 
 ELIGIBILITY_PATH = DATA_DIR / "eligibility.yaml"
-KINDS = ("status", "ask", "ask_next_to", "self", "check", "income", "support", "define")
+KINDS = ("status", "not_status", "ask", "ask_next_to", "self", "check", "income", "support",
+         "define")
 _NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
             "chin": 9, "muoi": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -102,7 +103,7 @@ class Eligibility:
         if cues is None:
             return Cue.NONE
         found = cues.find(tokens)
-        status = found.get("status", [])
+        status = free(found.get("status", []), found.get("not_status", []))
         asks = _before(found.get("ask_next_to", []), status, 0) or _before(
             found.get("ask", []), status, self.window)
         speaks = bool(found.get("self")) or amount is not None

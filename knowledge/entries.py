@@ -36,6 +36,7 @@ class Entry:
     keywords_en: tuple[str, ...] = ()
     numbering: str | None = None  # finer than the section's, e.g. "IV.5" for one agency of IV
     source: str | None = None  # the instrument the facts come from when it is not the plan
+    source_en: str | None = None
     programme: str | None = DEFAULT_PROGRAMME  # None: a fact of no one programme
 
 
@@ -148,6 +149,7 @@ def _entry(item: Any, source: str) -> Entry:
         keywords_en=_words(item.get("keywords_en")),
         numbering=_text(item.get("numbering")),
         source=_text(item.get("source")),
+        source_en=_text(item.get("source_en")),
         programme=_text(item["programme"]) if "programme" in item else DEFAULT_PROGRAMME,
     )
 

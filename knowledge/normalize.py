@@ -101,6 +101,7 @@ class Lexicon:
     homographs: Mapping[str, Homograph] = field(default_factory=dict)
     anchors: frozenset[str] = frozenset()  # concept markers of the groups that name a benefit
     generic_index: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    focus: tuple[tuple[str, ...], ...] = ()  # "muốn", "xin": what follows is what is wanted
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -124,6 +125,7 @@ class Lexicon:
             stopwords=frozenset(tok for phrase in _phrases(raw.get("stopwords")) for tok in phrase),
             generic=_phrases(raw.get("generic")),
             generic_index=_by_first(_phrases(raw.get("generic"))),
+            focus=_phrases(raw.get("focus")),
             narrative=frozenset(tok for phrase in _phrases(raw.get("narrative")) for tok in phrase),
             accented_stopwords=frozenset(
                 nfc(str(word)).lower() for word in raw.get("accented_stopwords") or ()),
@@ -194,18 +196,36 @@ def concept_spans(
 ) -> dict[int, set[str]]:
     """Token position → markers (``~3``) of the synonym groups whose phrases (of at least
     ``min_words`` words) cover it; a phrase overlapping a longer one does not count."""
+    found: dict[int, set[str]] = {}
+    for start, end, group in _phrase_matches(tokens, lexicon, min_words)[0]:
+        for pos in range(start, end):
+            found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
+    return found
+
+
+def shadowed(tokens: Sequence[str], lexicon: Lexicon) -> set[str]:
+    """Two-word synonym phrases that overlap a longer phrase ("đi học" in "đi học nghề"): as
+    word pairs they would pull towards the wrong topic."""
+    return {" ".join(tokens[s:e]) for s, e, _ in _phrase_matches(tokens, lexicon, 2)[1]
+            if e - s == 2}
+
+
+def _phrase_matches(tokens: Sequence[str], lexicon: Lexicon, min_words: int
+                    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """(kept, shadowed) phrase matches: a phrase inside or across a longer one of another
+    synonym group is shadowed."""
     matches = []
     for start, tok in enumerate(tokens):
         for phrase, group in lexicon.phrase_index.get(tok, ()):
             if len(phrase) >= min_words and tuple(tokens[start : start + len(phrase)]) == phrase:
                 matches.append((start, start + len(phrase), group))
-    found: dict[int, set[str]] = {}
+    kept: list[tuple[int, int, int]] = []
+    lost: list[tuple[int, int, int]] = []
     for start, end, group in matches:
-        if any(e - s > end - start and s < end and start < e for s, e, _ in matches):
-            continue  # inside a longer phrase: "đi học" in "đi học nghề"
-        for pos in range(start, end):
-            found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
-    return found
+        longer = any(e - s > end - start and s < end and start < e and g != group
+                     for s, e, g in matches)
+        (lost if longer else kept).append((start, end, group))
+    return kept, lost
 
 
 def concepts(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
@@ -222,6 +242,17 @@ def generic_mask(tokens: Sequence[str], lexicon: Lexicon) -> list[bool]:
             if tuple(tokens[start : start + len(phrase)]) == phrase:
                 mask[start : start + len(phrase)] = [True] * len(phrase)
     return mask
+
+
+def focus_start(tokens: Sequence[str], lexicon: Lexicon) -> int | None:
+    """Index of the first token after the last focus phrase ("muốn", "xin"…), if any."""
+    start = None
+    for phrase in lexicon.focus:
+        size = len(phrase)
+        for i in range(len(tokens) - size + 1):
+            if tuple(tokens[i : i + size]) == phrase and (start is None or i + size > start):
+                start = i + size
+    return start
 
 
 def normalize(text: str, lexicon: Lexicon | None = None) -> str:

@@ -4,14 +4,16 @@ content words dropped ("vậy" folds to "vay", the loan), typos corrected (``kno
 
 from __future__ import annotations
 
-from knowledge.normalize import Lexicon, fold, words
+from knowledge.normalize import Lexicon, fold, is_syllable, words
 from knowledge.phrases import Tokens, canonical
 from knowledge.spelling import Speller
 
 Row = tuple[str, str, str | None]  # (as typed folded, corrected, the word typed with marks)
 
 
-def _rows(question: str, lex: Lexicon, speller: Speller, max_tokens: int) -> list[Row]:
+def _rows(question: str, lex: Lexicon, speller: Speller, max_tokens: int
+          ) -> tuple[list[Row], Tokens]:
+    """Rows for ranking (particles dropped) and all words for phrase matching."""
     rows: list[Row] = []
     for word in words(question)[:max_tokens]:
         folded = fold(word)
@@ -19,7 +21,9 @@ def _rows(question: str, lex: Lexicon, speller: Speller, max_tokens: int) -> lis
             rows.extend(("", tok, None) for tok in lex.abbreviations[folded])
             continue
         rows.append((folded, speller.word(folded), word if word != folded else None))
-    return _drop_particles(rows, lex)
+    every = Tokens(tuple(tok for _, tok, _ in rows),
+                   tuple(canonical(acc) if acc else None for _, _, acc in rows))
+    return _drop_particles(rows, lex), every
 
 
 def _drop_particles(rows: list[Row], lex: Lexicon) -> list[Row]:
@@ -41,12 +45,16 @@ def _drop_particles(rows: list[Row], lex: Lexicon) -> list[Row]:
 
 def question_tokens(question: str, lex: Lexicon, speller: Speller, max_chars: int,
                     max_tokens: int, fuzzy_weight: float, guess_weight: float
-                    ) -> list[tuple[str, str | None, float]]:
-    """(folded token, word as typed if accented, weight) after abbreviations and typos."""
-    rows = _rows(question[:max_chars], lex, speller, max_tokens)
+                    ) -> tuple[list[tuple[str, str | None, float]], Tokens]:
+    """(folded token, word as typed if accented, weight) after abbreviations and typos, and
+    the question's words for phrase matching (abbreviations expanded, particles kept)."""
+    rows, every = _rows(question[:max_chars], lex, speller, max_tokens)
     content = [i for i, row in enumerate(rows) if row[1] not in lex.stopwords]
     fixed = speller.in_context(
-        [rows[i][1] for i in content], [rows[i][0] == rows[i][1] for i in content]
+        [rows[i][1] for i in content],
+        # a word typed with diacritics that is a well-spelt syllable is a real word: no guess
+        [rows[i][0] == rows[i][1] and not (rows[i][2] and is_syllable(rows[i][1]))
+         for i in content]
     )
     guessed = set()
     for i, token in zip(content, fixed, strict=True):
@@ -57,10 +65,4 @@ def question_tokens(question: str, lex: Lexicon, speller: Speller, max_chars: in
         (tok, acc, 1.0) if typed in ("", tok)
         else (tok, None, guess_weight if i in guessed else fuzzy_weight)
         for i, (typed, tok, acc) in enumerate(rows)
-    ]
-
-
-def as_tokens(typed: list[tuple[str, str | None, float]]) -> Tokens:
-    """The processed question in the shape phrase matching reads."""
-    return Tokens(tuple(tok for tok, _, _ in typed),
-                  tuple(canonical(acc) if acc else None for _, acc, _ in typed))
+    ], every

@@ -25,13 +25,15 @@ from knowledge.normalize import (
     bigrams,
     concept_spans,
     expand_abbreviations,
+    focus_start,
     generic_mask,
     segments,
+    shadowed,
     tokenize,
     words,
 )
 from knowledge.phrases import Tokens
-from knowledge.query import as_tokens, question_tokens
+from knowledge.query import question_tokens
 from knowledge.spelling import Speller
 
 
@@ -51,6 +53,8 @@ class RankParams:
     fuzzy_weight: float = 0.7  # a misspelt word corrected to a known one
     guess_weight: float = 0.5  # a real but unknown word replaced to fit its neighbours
     accent_penalty: float = 0.5
+    focus_weight: float = 1.5  # words after "muốn", "xin"… (what is wanted)
+    narrative_weight: float = 0.4  # story words ("tuổi", "con", "đi") as single-word features
     min_coverage: float = 0.5
     min_specific: float = 2.0
     strong_specific: float = 10.0  # more than one rare two-word term may answer a chatty…
@@ -169,9 +173,13 @@ class Index:
     def analyse(self, question: str) -> Query:
         """Question → weighted content terms, adjacent pairs and ranking features."""
         lex, p = self.lexicon, self.params
-        typed = question_tokens(question, lex, self._speller, p.max_chars, p.max_tokens,
-                                p.fuzzy_weight, p.guess_weight)
+        typed, every = question_tokens(question, lex, self._speller, p.max_chars, p.max_tokens,
+                                       p.fuzzy_weight, p.guess_weight)
         tokens = [tok for tok, _, _ in typed]
+        focus = focus_start(tokens, lex)
+        if focus is not None and focus < len(tokens):
+            typed = [(tok, acc, weight * (p.focus_weight if i >= focus else 1.0))
+                     for i, (tok, acc, weight) in enumerate(typed)]
         generic = generic_mask(tokens, lex)
         concepts = concept_spans(tokens, lex)
         phrases = concept_spans(tokens, lex, min_words=2)
@@ -189,13 +197,19 @@ class Index:
         ]
         weights = {tok: weight for tok, _, weight in typed}
         return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights),
-                     as_tokens(typed))
+                     every)
 
     def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float]
                         ) -> dict[str, float]:
         features: dict[str, float] = {}
+        narrative = self.lexicon.narrative
+        hidden = shadowed(tokens, self.lexicon)
         for feat in self._features(tokens):
+            if feat in hidden:
+                continue
             kind = _kind_weight(feat, self.params)
+            if feat in narrative:  # a story word matched alone ranks little ("17 tuổi")
+                kind *= self.params.narrative_weight
             weight = kind * min((weights.get(t, 1.0) for t in feat.split(" ")), default=1.0)
             features[feat] = max(features.get(feat, 0.0), weight)
         return features

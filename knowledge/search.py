@@ -157,7 +157,7 @@ class KnowledgeBase:
             entry.id, entry.section, entry.title, entry.text, entry.agency, round(score, 4),
             entry.title_en, entry.text_en, entry.numbering or section.numbering,
             section.heading, section.heading_en, entry.source or section.source,
-            section.source_en if not entry.source else None, entry.programme,
+            entry.source_en if entry.source else section.source_en, entry.programme,
         )
 
     def citation(self, answer: Answer, lang: str = "vi") -> str:
