@@ -14,20 +14,25 @@ ENGLISH = frozenset({
     "about", "today", "use", "right", "results", "after", "before", "new", "old", "want", "need",
     "work", "job", "school", "house", "home", "loan", "bank", "water", "land", "family", "mother",
     "father", "health", "insurance", "certificate", "number", "phone", "training", "poverty",
+    "into", "now", "yet", "still", "already", "merged", "part", "province", "decision", "under",
 })
 
 
 def detect_language(text: str) -> str:
     """``"en"`` when the text reads as English, else ``"vi"``.
 
-    Any word with Vietnamese diacritics means Vietnamese. Otherwise English needs a common
-    English word and at least half of the words either English or not spelled like a
-    Vietnamese syllable ("poverty", "standard").
+    Without diacritics, English needs a common English word and at least half of the words
+    either English or not spelled like a Vietnamese syllable ("poverty", "standard"). Words with
+    Vietnamese diacritics count for Vietnamese, but English may still quote a few names
+    ("is Ninh Thuận part of Khánh Hòa now").
     """
     found = words(text if isinstance(text, str) else "")[:40]
-    if not found or any(fold(word) != word for word in found):
+    if not found:
         return "vi"
+    accented = sum(fold(word) != word for word in found)
     english = sum(word in ENGLISH for word in found)
+    if accented:
+        return "en" if english >= 2 and english >= accented else "vi"
     foreign = sum(not word.isdigit() and word not in ENGLISH and not is_syllable(word)
                   for word in found)
     return "en" if english and english + foreign >= 0.5 * len(found) else "vi"

@@ -102,6 +102,7 @@ class Lexicon:
     anchors: frozenset[str] = frozenset()  # concept markers of the groups that name a benefit
     generic_index: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     focus: tuple[tuple[str, ...], ...] = ()  # "muốn", "xin": what follows is what is wanted
+    turn: tuple[tuple[str, ...], ...] = ()  # "muốn", "cần": the story turns to the ask
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -126,6 +127,7 @@ class Lexicon:
             generic=_phrases(raw.get("generic")),
             generic_index=_by_first(_phrases(raw.get("generic"))),
             focus=_phrases(raw.get("focus")),
+            turn=_phrases(raw.get("turn")),
             narrative=frozenset(tok for phrase in _phrases(raw.get("narrative")) for tok in phrase),
             accented_stopwords=frozenset(
                 nfc(str(word)).lower() for word in raw.get("accented_stopwords") or ()),
@@ -244,10 +246,11 @@ def generic_mask(tokens: Sequence[str], lexicon: Lexicon) -> list[bool]:
     return mask
 
 
-def focus_start(tokens: Sequence[str], lexicon: Lexicon) -> int | None:
-    """Index of the first token after the last focus phrase ("muốn", "xin"…), if any."""
+def focus_start(tokens: Sequence[str], lexicon: Lexicon, turn: bool = False) -> int | None:
+    """Index of the first token after the last focus phrase ("muốn", "xin"…), if any; with
+    ``turn``, after the last phrase where a story turns to its ask ("muốn", "cần")."""
     start = None
-    for phrase in lexicon.focus:
+    for phrase in lexicon.turn if turn else lexicon.focus:
         size = len(phrase)
         for i in range(len(tokens) - size + 1):
             if tuple(tokens[i : i + size]) == phrase and (start is None or i + size > start):

@@ -54,7 +54,8 @@ class RankParams:
     guess_weight: float = 0.5  # a real but unknown word replaced to fit its neighbours
     accent_penalty: float = 0.5
     focus_weight: float = 1.5  # words after "muốn", "xin"… (what is wanted)
-    narrative_weight: float = 0.4  # story words ("tuổi", "con", "đi") as single-word features
+    focus_bonus: float = 0.3  # an entry about a benefit named after "muốn", "xin"…
+    narrative_weight: float = 0.4  # story words ("tuổi", "con") and numbers as single words
     min_coverage: float = 0.5
     min_specific: float = 2.0
     strong_specific: float = 10.0  # more than one rare two-word term may answer a chatty…
@@ -92,6 +93,8 @@ class Query:
     pairs: tuple[QueryTerm, ...]
     features: Mapping[str, float]
     tokens: Tokens = field(default_factory=lambda: Tokens((), ()))  # stopwords included
+    turn: int | None = None  # index in ``tokens`` after "muốn", "cần"… (where the ask starts)
+    wanted: frozenset[str] = frozenset()  # anchor concepts after the focus marker
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,8 @@ class Index:
         if focus is not None and focus < len(tokens):
             typed = [(tok, acc, weight * (p.focus_weight if i >= focus else 1.0))
                      for i, (tok, acc, weight) in enumerate(typed)]
+        else:
+            focus = None
         generic = generic_mask(tokens, lex)
         concepts = concept_spans(tokens, lex)
         phrases = concept_spans(tokens, lex, min_words=2)
@@ -196,8 +201,10 @@ class Index:
             for a, b in itertools.pairwise(terms)
         ]
         weights = {tok: weight for tok, _, weight in typed}
+        wanted = frozenset().union(*(concepts.get(i, set()) for i in range(focus or 0, len(tokens))
+                                     if focus is not None)) & lex.anchors
         return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights),
-                     every)
+                     every, focus_start(every.folded, lex, turn=True), wanted)
 
     def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float]
                         ) -> dict[str, float]:
@@ -208,7 +215,7 @@ class Index:
             if feat in hidden:
                 continue
             kind = _kind_weight(feat, self.params)
-            if feat in narrative:  # a story word matched alone ranks little ("17 tuổi")
+            if feat in narrative or feat.isdigit():  # alone, "tuổi" or "20" rank little
                 kind *= self.params.narrative_weight
             weight = kind * min((weights.get(t, 1.0) for t in feat.split(" ")), default=1.0)
             features[feat] = max(features.get(feat, 0.0), weight)
@@ -222,6 +229,10 @@ class Index:
             for doc, contrib in self._postings.get(feat, ()):
                 raw[doc] += weight * contrib
         ideal = self._ideal(query)
+        if query.wanted:  # entries about what is asked for, rather than about the story
+            for doc in raw:
+                if self._about[doc] & query.wanted:
+                    raw[doc] *= 1 + self.params.focus_bonus
         order = sorted(raw.items(), key=lambda item: (-item[1], item[0]))
         return [self._evidence(query, doc, score / ideal) if i < evidence
                 else Ranked(doc, min(score / ideal, 1.0), 0.0, 0.0, False)

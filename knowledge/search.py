@@ -43,7 +43,8 @@ from knowledge.entries import (
 )
 from knowledge.language import detect_language
 from knowledge.normalize import DATA_DIR, Lexicon
-from knowledge.ranking import Document, Index, Ranked, RankParams
+from knowledge.phrases import Tokens
+from knowledge.ranking import Document, Index, Query, Ranked, RankParams
 from knowledge.scope import Scope, Topic
 
 __all__ = ["Answer", "Entry", "KnowledgeBase", "KnowledgeBaseError", "Programme",
@@ -183,7 +184,7 @@ class KnowledgeBase:
         facts = story(text)
         found = facts if facts.amount is not None or facts.people is not None else None
         topic = self.scope.match(query.tokens, lang)
-        if topic is not None:
+        if topic is not None and not self._ask_is_covered(query, lang):
             return SearchResult(question, False, self._answers(lang, ranked, k),
                                 Verdict.NOT_COVERED, topic, found, lang)
         lexical = bool(ranked) and index.confident(query, ranked[0])
@@ -201,6 +202,20 @@ class KnowledgeBase:
         verdict = Verdict.ANSWERED if lexical else Verdict.UNSURE
         return SearchResult(question, lexical, self._answers(lang, ranked, k), verdict, None,
                             found, lang)
+
+    def _ask_is_covered(self, query: Query, lang: str) -> bool:
+        """A story may mention an out-of-scope topic before it asks ("bị lừa mất tiền, giờ muốn
+        vay vốn làm ăn"): what follows "muốn", "cần"… decides when an entry is about the benefit
+        it names and answers it confidently."""
+        if query.turn is None:
+            return False
+        ask = Tokens(query.tokens.folded[query.turn:], query.tokens.typed[query.turn:])
+        if not ask.folded or self.scope.match(ask, lang) is not None:
+            return False
+        index = self._indexes[lang]
+        sub = index.analyse(" ".join(ask.folded))
+        ranked = index.rank(sub, 1) if sub.features else []
+        return bool(ranked) and ranked[0].anchored and index.confident(sub, ranked[0])
 
     def _answers(self, lang: str, ranked: list[Ranked], k: int) -> tuple[Answer, ...]:
         answers: list[Answer] = []
