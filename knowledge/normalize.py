@@ -198,22 +198,30 @@ def concept_spans(
 ) -> dict[int, set[str]]:
     """Token position → markers (``~3``) of the synonym groups whose phrases (of at least
     ``min_words`` words) cover it; a phrase overlapping a longer one does not count."""
+    return spans_of(phrase_matches(tokens, lexicon, min_words)[0])
+
+
+Match = tuple[int, int, int]  # (start, end, synonym group)
+
+
+def spans_of(matches: Iterable[Match], min_words: int = 1) -> dict[int, set[str]]:
+    """Token position → concept markers of the matches (of at least ``min_words`` words)."""
     found: dict[int, set[str]] = {}
-    for start, end, group in _phrase_matches(tokens, lexicon, min_words)[0]:
-        for pos in range(start, end):
-            found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
+    for start, end, group in matches:
+        if end - start >= min_words:
+            for pos in range(start, end):
+                found.setdefault(pos, set()).add(f"{CONCEPT_PREFIX}{group}")
     return found
 
 
-def shadowed(tokens: Sequence[str], lexicon: Lexicon) -> set[str]:
+def shadowed(tokens: Sequence[str], lost: Iterable[Match]) -> set[str]:
     """Two-word synonym phrases that overlap a longer phrase ("đi học" in "đi học nghề"): as
     word pairs they would pull towards the wrong topic."""
-    return {" ".join(tokens[s:e]) for s, e, _ in _phrase_matches(tokens, lexicon, 2)[1]
-            if e - s == 2}
+    return {" ".join(tokens[s:e]) for s, e, _ in lost if e - s == 2}
 
 
-def _phrase_matches(tokens: Sequence[str], lexicon: Lexicon, min_words: int
-                    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+def phrase_matches(tokens: Sequence[str], lexicon: Lexicon, min_words: int = 1
+                   ) -> tuple[list[Match], list[Match]]:
     """(kept, shadowed) phrase matches: a phrase inside or across a longer one of another
     synonym group is shadowed."""
     matches = []
@@ -221,8 +229,8 @@ def _phrase_matches(tokens: Sequence[str], lexicon: Lexicon, min_words: int
         for phrase, group in lexicon.phrase_index.get(tok, ()):
             if len(phrase) >= min_words and tuple(tokens[start : start + len(phrase)]) == phrase:
                 matches.append((start, start + len(phrase), group))
-    kept: list[tuple[int, int, int]] = []
-    lost: list[tuple[int, int, int]] = []
+    kept: list[Match] = []
+    lost: list[Match] = []
     for start, end, group in matches:
         longer = any(e - s > end - start and s < end and start < e and g != group
                      for s, e, g in matches)

@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from knowledge.normalize import (
     CONCEPT_PREFIX,
@@ -27,8 +28,10 @@ from knowledge.normalize import (
     expand_abbreviations,
     focus_start,
     generic_mask,
+    phrase_matches,
     segments,
     shadowed,
+    spans_of,
     tokenize,
     words,
 )
@@ -97,8 +100,7 @@ class Query:
     wanted: frozenset[str] = frozenset()  # anchor concepts after the focus marker
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     """One scored document: ``score`` in 0..1, plus the evidence the confidence rule uses."""
 
     doc: int
@@ -136,9 +138,11 @@ class Index:
         )
 
     # -- building -----------------------------------------------------------------------
-    def _features(self, tokens: Sequence[str]) -> list[str]:
+    def _features(self, tokens: Sequence[str],
+                  concepts: Mapping[int, set[str]] | None = None) -> list[str]:
         content = [tok for tok in tokens if tok not in self.lexicon.stopwords]
-        concepts = concept_spans(tokens, self.lexicon)
+        if concepts is None:
+            concepts = concept_spans(tokens, self.lexicon)
         return content + bigrams(content) + sorted(set().union(*concepts.values()))
 
     def _doc_fields(self, doc: Document) -> tuple[Counter[str], ...]:
@@ -186,8 +190,8 @@ class Index:
         else:
             focus = None
         generic = generic_mask(tokens, lex)
-        concepts = concept_spans(tokens, lex)
-        phrases = concept_spans(tokens, lex, min_words=2)
+        kept, lost = phrase_matches(tokens, lex)
+        concepts, phrases = spans_of(kept), spans_of(kept, min_words=2)
         terms = [
             QueryTerm(tok, weight, generic[i], frozenset(concepts.get(i, ())),
                       (accented,) if accented else (),
@@ -203,15 +207,15 @@ class Index:
         weights = {tok: weight for tok, _, weight in typed}
         wanted = frozenset().union(*(concepts.get(i, set()) for i in range(focus or 0, len(tokens))
                                      if focus is not None)) & lex.anchors
-        return Query(_dedupe(terms), _dedupe(pairs), self._query_features(tokens, weights),
+        features = self._query_features(tokens, weights, concepts, shadowed(tokens, lost))
+        return Query(_dedupe(terms), _dedupe(pairs), features,
                      every, focus_start(every.folded, lex, turn=True), wanted)
 
-    def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float]
-                        ) -> dict[str, float]:
+    def _query_features(self, tokens: Sequence[str], weights: Mapping[str, float],
+                        concepts: Mapping[int, set[str]], hidden: set[str]) -> dict[str, float]:
         features: dict[str, float] = {}
         narrative = self.lexicon.narrative
-        hidden = shadowed(tokens, self.lexicon)
-        for feat in self._features(tokens):
+        for feat in self._features(tokens, concepts):
             if feat in hidden:
                 continue
             kind = _kind_weight(feat, self.params)

@@ -76,15 +76,15 @@ class Scope:
         if index is None or not tokens.folded:
             return None
         found = index.find(tokens)
-        for number, topic in enumerate(self.topics):
-            blocked = found.get(f"{number}x", [])
-            if free(found.get(f"{number}p", ()), blocked):
-                return topic
+        for number in sorted({int(label.partition(":")[0]) for label in found}):
+            blocked = found.get(f"{number}:x", [])
+            if free(found.get(f"{number}:p", ()), blocked):
+                return self.topics[number]
             for pair, rule in enumerate(self._rules[lang][number].near):
-                first = free(found.get(f"{number}a{pair}", ()), blocked)
-                second = free(found.get(f"{number}b{pair}", ()), blocked)
+                first = free(found.get(f"{number}:a{pair}", ()), blocked)
+                second = free(found.get(f"{number}:b{pair}", ()), blocked)
                 if first and second and near(first, second, rule.window):
-                    return topic
+                    return self.topics[number]
         return None
 
     def vocabulary(self) -> set[str]:
@@ -99,7 +99,7 @@ def _index(rules: Sequence[_Rule]) -> PhraseIndex:
         for pair, close in enumerate(rule.near):
             kinds += [(f"a{pair}", close.first), (f"b{pair}", close.second)]
         for kind, options in kinds:
-            labelled += [(f"{number}{kind}", phrase) for phrase in options]
+            labelled += [(f"{number}:{kind}", phrase) for phrase in options]
     return PhraseIndex(labelled)
 
 
