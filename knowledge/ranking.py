@@ -1,24 +1,27 @@
 """Lexical ranking for the knowledge base.
 
 - Features: accent-folded words, word pairs inside one clause, and synonym-group concepts from
-  ``synonyms.yaml``; BM25F over the fields title, text and keywords (own weights and length
+  ``synonyms.yaml`` (a phrase inside a longer phrase of another group does not count: "đi học"
+  in "đi học nghề"); BM25F over the fields title, text and keywords (own weights and length
   normalisation).
-- Questions: chat abbreviations expanded, typos corrected against the entries' own vocabulary
-  (``knowledge.spelling``), stopwords dropped.
+- Questions: chat abbreviations expanded, particles that fold like content words dropped ("vậy"),
+  typos corrected against the entries' own vocabulary (``knowledge.spelling``), stopwords
+  dropped; words after "muốn", "xin"… (what is asked for) weigh more, story words and bare
+  numbers weigh less, and entries about a benefit named after the focus word rank higher.
 - Confidence: the best entry must cover enough of the question's IDF mass, hold enough rare
   (non-generic) evidence, and — for questions of several content words — match two of them side
   by side or a multi-word synonym; words typed with diacritics that match only a differently
-  accented word (``căn`` / ``cận``) count half.
+  accented word (``căn`` / ``cận``) count half. A long story is also answered when the best
+  entry is *about* (title or keywords) a benefit the question names by an anchor synonym group
+  (``anchors`` in ``synonyms.yaml``); story words (``narrative``) left unmatched do not count
+  against it.
 """
-
 from __future__ import annotations
 
 import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from knowledge.normalize import (
     CONCEPT_PREFIX,
@@ -35,80 +38,9 @@ from knowledge.normalize import (
     tokenize,
     words,
 )
-from knowledge.phrases import Tokens
 from knowledge.query import question_tokens
+from knowledge.rank_types import Document, Query, QueryTerm, Ranked, RankParams
 from knowledge.spelling import Speller
-
-
-@dataclass(frozen=True)
-class RankParams:
-    """Tuning knobs, chosen by measurement with ``bench/kb.py``."""
-
-    k1: float = 1.2
-    title_weight: float = 2.0
-    keyword_weight: float = 1.5
-    text_weight: float = 1.0
-    title_b: float = 0.3  # BM25F length normalisation per field
-    text_b: float = 0.75
-    keyword_b: float = 0.5
-    bigram_weight: float = 0.6
-    concept_weight: float = 0.6
-    fuzzy_weight: float = 0.7  # a misspelt word corrected to a known one
-    guess_weight: float = 0.5  # a real but unknown word replaced to fit its neighbours
-    accent_penalty: float = 0.5
-    focus_weight: float = 1.5  # words after "muốn", "xin"… (what is wanted)
-    focus_bonus: float = 0.3  # an entry about a benefit named after "muốn", "xin"…
-    narrative_weight: float = 0.4  # story words ("tuổi", "con") and numbers as single words
-    min_coverage: float = 0.5
-    min_specific: float = 2.0
-    strong_specific: float = 10.0  # more than one rare two-word term may answer a chatty…
-    strong_min_coverage: float = 0.25  # …question that covers only this share of its words
-    anchor_min_coverage: float = 0.15  # a benefit named by an anchor synonym group answers a
-    # long story that covers only this share of its words
-    max_chars: int = 1000
-    max_tokens: int = 40
-
-
-@dataclass(frozen=True)
-class Document:
-    """The searchable fields of one knowledge-base entry."""
-
-    title: str
-    text: str
-    keywords: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QueryTerm:
-    """One content token of a question (stopwords removed)."""
-
-    token: str
-    weight: float
-    generic: bool
-    concepts: frozenset[str]
-    accented: tuple[str, ...] = ()  # the words as typed, those that carried diacritics
-    phrase: bool = False  # part of a multi-word synonym phrase
-
-
-@dataclass(frozen=True)
-class Query:
-    terms: tuple[QueryTerm, ...]
-    pairs: tuple[QueryTerm, ...]
-    features: Mapping[str, float]
-    tokens: Tokens = field(default_factory=lambda: Tokens((), ()))  # stopwords included
-    turn: int | None = None  # index in ``tokens`` after "muốn", "cần"… (where the ask starts)
-    wanted: frozenset[str] = frozenset()  # anchor concepts after the focus marker
-
-
-class Ranked(NamedTuple):
-    """One scored document: ``score`` in 0..1, plus the evidence the confidence rule uses."""
-
-    doc: int
-    score: float
-    coverage: float
-    specific: float
-    adjacent: bool
-    anchored: bool = False  # shares with the question a concept that names a benefit
 
 
 class Index:
