@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.language import detect_language
-from knowledge.normalize import DATA_DIR
+from knowledge.normalize import DATA_DIR, fold
 from knowledge.search import KnowledgeBase, Verdict
 
 
@@ -128,3 +128,10 @@ def test_the_programme_of_an_entry_and_whether_it_ended(kb: KnowledgeBase) -> No
     now = kb.search("chương trình giảm nghèo bây giờ là gì").answers[0]
     assert now.programme == "ntp-2026-2035" and not kb.programme(now.programme).ended
     assert all(e.programme is None for e in kb.by_section("CN"))
+
+
+def test_the_topic_menu_exists_in_english(kb: KnowledgeBase) -> None:
+    vi, en = kb.topics("vi"), kb.topics("en")
+    assert [tid for tid, _ in vi] == [tid for tid, _ in en]
+    for (_, vi_title), (_, en_title) in zip(vi, en, strict=True):
+        assert en_title != vi_title and fold(en_title) == en_title.lower(), en_title
