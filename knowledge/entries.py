@@ -1,9 +1,10 @@
 """The knowledge base as data: entries, the plan's sections and programmes, read from YAML.
 
 ``knowledge/data/kb/*.yaml`` holds the entries; ``knowledge/data/sections.yaml`` the public
-section ids with the plan's own numbering and heading (Vietnamese and English), the lead agency,
-the instrument a section's facts come from when it is not the plan, and the programmes entries
-belong to. Every check names the file and the entry, so staff can fix the data.
+section ids with a short title (``sections``), the plan's own numbering and heading in Vietnamese
+and English, the lead agency and the instrument a section's facts come from when it is not the
+plan (``parts``), and the programmes entries belong to. Every check names the file and the
+entry, so staff can fix the data.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Catalogue:
 
 def read_catalogue(path: Path) -> Catalogue:
     meta: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    sections = {str(key): _section(str(key), value)
+    parts = meta.get("parts") or {}
+    sections = {str(key): _section(str(key), value, parts.get(key))
                 for key, value in (meta.get("sections") or {}).items()}
     topics = tuple((str(t["id"]), str(t["title"])) for t in meta.get("topics") or [])
     programmes = {str(key): _programme(str(key), value)
@@ -97,9 +99,11 @@ def _text(value: Any) -> str | None:
     return text if text and text not in ("–", "-") else None
 
 
-def _section(key: str, value: Any) -> Section:
-    if not isinstance(value, Mapping):  # the short form: id → title
-        return Section(key, str(value), heading=str(value))
+def _section(key: str, value: Any, part: Any = None) -> Section:
+    """``sections: {id: short title}`` (other readers rely on that shape) plus the details of
+    ``parts: {id: {numbering, heading, …}}``; a mapping in ``sections`` is read the same way."""
+    if not isinstance(value, Mapping):
+        value = {"title": value, **(part if isinstance(part, Mapping) else {})}
     title = _text(value.get("title")) or key
     return Section(
         id=key, title=title, numbering=_text(value.get("numbering")),
