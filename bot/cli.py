@@ -57,10 +57,12 @@ def ask(
         answers = [{"section": a.section, "title": a.title, "score": round(a.score, 4),
                     "text": a.text, "agency": a.agency} for a in result.answers]
         if json_mode:
-            obj = {"question": q, "confident": result.confident, "answers": answers}
+            obj = {"question": q, "confident": result.confident, "answers": answers,
+                   "verdict": result.verdict.value, "office": result.office}
             typer.echo(json.dumps(obj, ensure_ascii=False))
             continue
-        typer.echo(f"? {q}\n" + ("" if result.confident else "  (không chắc chắn / not sure)\n"))
+        typer.echo(f"? {q}\n  ({result.verdict.value}"
+                   + (f"; {result.office}" if result.office else "") + ")\n")
         for a in answers:
             typer.echo(f"  [{a['section']}] {a['title']} ({a['score']:.2f})\n  {a['text']}\n")
 

@@ -12,8 +12,12 @@ from bot.base.messages import Button, Outgoing
 from bot.core.context import Context
 from bot.core.router import Action, Command, Journey
 from bot.core.text import fold, parse_id
+from handlers import feedback
+from handlers.feedback import feedback_buttons
+from handlers.kbase import entries, kb
 from handlers.mydata import needs_notice, notice
-from knowledge.search import Answer, Entry, KnowledgeBase
+from knowledge.citation import vietnamese_only_note
+from knowledge.search import Answer, Entry, SearchResult, Story, Verdict
 from storage import personal
 from storage.models import CitizenQuestion, QuestionStatus
 from storage.personal import Purpose
@@ -21,20 +25,20 @@ from storage.personal import Purpose
 DRAFT = QuestionStatus.DRAFT.value  # a question the bot was unsure of
 
 
-@cache
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
-@cache
-def entries() -> dict[str, Entry]:
-    return {e.id: e for e in kb().entries}
-
-
-def cite(ctx: Context, section: str, title: str, text: str, agency: str | None) -> str:
-    source = ctx.t("ask.source", section=section, heading=kb().sections.get(section, ""))
-    lead = ctx.t("ask.agency", agency=agency) if agency and agency != "–" else ""
-    return f"{title}\n{text}\n\n{source}{lead}"
+def cite(ctx: Context, answer: Answer) -> str:
+    """The entry in the reader's language (or said to be Vietnamese only), the plan's own
+    numbering and heading with the lead agency (or the instrument it comes from), and the
+    programme it belongs to when that has ended. No internal ids."""
+    lang = ctx.lang.value
+    shown = kb().localized(answer, lang)
+    lines = [shown.title, shown.text]
+    if shown.vietnamese_only:
+        lines.append(vietnamese_only_note(kb().catalogue, lang))
+    lines += ["", kb().citation(answer, lang)]
+    note = kb().programme_note(answer, lang)
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
 
 
 @cache
@@ -45,27 +49,69 @@ def smalltalk() -> dict[str, str]:
 
 
 def answer(ctx: Context, question: str) -> list[Outgoing]:
-    """Free text outside a dialog: the best entry, or an honest "not sure" with choices."""
+    """Free text outside a dialog: answered only where the plan covers it; otherwise an
+    honest reply (not covered and who handles it, the self-assessment, or "not sure")."""
     kind = smalltalk().get(" ".join(re.sub(r"[^\w\s]", " ", fold(question)).split()))
     if kind is not None:
-        return [Outgoing(ctx.t(f"ask.{kind}"), ctx.registry.menu(ctx.role, ctx.t))]
+        return [Outgoing(ctx.t(f"ask.{kind}"), ctx.menu())]
     result = kb().search(question, k=3)
-    topics = Button(ctx.t("ask.topics"), "cmd:chude")
-    if result.confident and result.answers:
-        best, others = result.answers[0], result.answers[1:]
-        buttons = [Button(ctx.t("ask.maybe", title=_short(a)), f"kb:{a.entry_id}")
-                   for a in others if a.score >= 0.25]
-        body = cite(ctx, best.section, best.title, best.text, best.agency)
-        return [Outgoing(body, (*buttons, topics))]
+    if result.verdict is Verdict.ANSWERED and result.answers:
+        return _answered(ctx, question, result)
+    if result.verdict is Verdict.ELIGIBILITY and result.answers:
+        return _eligibility(ctx, question, result)
     draft = _draft(ctx, question)
-    buttons = [Button(ctx.t("ask.maybe", title=_short(a)), f"kb:{a.entry_id}")
+    topics = Button(ctx.t("ask.topics"), "cmd:chude")
+    handoff = Button(ctx.t("ask.handoff"), f"handoff:{draft.id}")
+    if result.verdict is Verdict.NOT_COVERED and result.topic is not None:
+        return [Outgoing(_not_covered(ctx, result), (handoff, topics))]
+    buttons = [Button(ctx.t("ask.maybe", title=_short(a, ctx)), f"kb:{a.entry_id}")
                for a in result.answers if a.score >= 0.25]
-    buttons += [topics, Button(ctx.t("ask.handoff"), f"handoff:{draft.id}")]
-    return [Outgoing(ctx.t("ask.not_sure"), tuple(buttons))]
+    return [Outgoing(ctx.t("ask.not_sure"), (*buttons, topics, handoff))]
 
 
-def _short(a: Answer | Entry, limit: int = 48) -> str:
-    return a.title if len(a.title) <= limit else a.title[: limit - 1] + "…"
+def _answered(ctx: Context, question: str, result: SearchResult) -> list[Outgoing]:
+    best, others = result.answers[0], result.answers[1:]
+    maybe = [Button(ctx.t("ask.maybe", title=_short(a, ctx)), f"kb:{a.entry_id}")
+             for a in others if a.score >= 0.25]
+    rate = feedback_buttons(ctx, _draft(ctx, question), best)
+    return [Outgoing(cite(ctx, best), (*rate, *maybe, Button(ctx.t("ask.topics"), "cmd:chude")))]
+
+
+def _eligibility(ctx: Context, question: str, result: SearchResult) -> list[Outgoing]:
+    """"Is my household poor?" or an income story: the criteria, and the self-assessment
+    (started from what the message said); the bot never states a status itself."""
+    best = result.answers[0]
+    start = Button(ctx.t("ask.start_selfcheck"), _selfcheck_data(result.story))
+    rate = feedback_buttons(ctx, _draft(ctx, question), best)
+    text = cite(ctx, best) + "\n\n" + ctx.t("ask.eligibility")
+    return [Outgoing(text, (start, *rate, Button(ctx.t("ask.topics"), "cmd:chude")))]
+
+
+def _selfcheck_data(story: Story | None) -> str:
+    """``selfcheck:AMOUNT:PEOPLE:p|h|x`` (per person, household, not said)."""
+    if story is None:
+        return "selfcheck:0:0:x"
+    basis = "p" if story.per_person else "h" if story.per_person is False else "x"
+    return f"selfcheck:{story.amount or 0}:{story.people or 0}:{basis}"
+
+
+def _not_covered(ctx: Context, result: SearchResult) -> str:
+    topic = result.topic
+    assert topic is not None
+    english = ctx.lang.value == "en"
+    title = (topic.title_en if english else None) or topic.title
+    office = (topic.office_en if english else None) or topic.office
+    note = (topic.note_en if english else None) or topic.note
+    lines = [ctx.t("ask.not_covered", topic=title, office=office)]
+    if note:
+        lines.append(note)
+    lines.append(ctx.t("ask.not_covered_handoff"))
+    return "\n".join(lines)
+
+
+def _short(a: Answer | Entry, ctx: Context, limit: int = 48) -> str:
+    title = (a.title_en if ctx.lang.value == "en" else None) or a.title
+    return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
 def _draft(ctx: Context, question: str) -> CitizenQuestion:
@@ -80,14 +126,14 @@ def show_entry(ctx: Context, entry_id: str) -> list[Outgoing]:
     entry = entries().get(entry_id)
     if entry is None:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
-    related = [Button(_short(e), f"kb:{e.id}") for e in kb().by_section(entry.section)
+    related = [Button(_short(e, ctx), f"kb:{e.id}") for e in kb().by_section(entry.section)
                if e.id != entry.id]
-    body = cite(ctx, entry.section, entry.title, entry.text, entry.agency)
+    body = cite(ctx, kb().answer(entry))
     return [Outgoing(body, (*related, Button(ctx.t("ask.topics"), "cmd:chude")))]
 
 
 def topics(ctx: Context, args: str) -> list[Outgoing]:
-    buttons = tuple(Button(title, f"topic:{tid}") for tid, title in kb().topics())
+    buttons = tuple(Button(title, f"topic:{tid}") for tid, title in kb().topics(ctx.lang.value))
     return [Outgoing(ctx.t("ask.topics_title"), buttons)]
 
 
@@ -95,8 +141,9 @@ def topic(ctx: Context, topic_id: str) -> list[Outgoing]:
     found = kb().by_section(topic_id)
     if not found:
         return [Outgoing(ctx.t("dialog.stale_button"), ctx.registry.menu(ctx.role, ctx.t))]
-    buttons = tuple(Button(_short(e), f"kb:{e.id}") for e in found)
-    return [Outgoing(ctx.t("ask.topic_entries", topic=dict(kb().topics()).get(topic_id, topic_id)),
+    buttons = tuple(Button(_short(e, ctx), f"kb:{e.id}") for e in found)
+    names = dict(kb().topics(ctx.lang.value))
+    return [Outgoing(ctx.t("ask.topic_entries", topic=names.get(topic_id, topic_id)),
                      (*buttons, Button(ctx.t("ask.topics"), "cmd:chude")))]
 
 
@@ -138,5 +185,5 @@ JOURNEY = Journey(
     commands=(Command(("hoi", "ask"), ask_prompt, label="menu.ask", help="help.ask"),
               Command(("chude", "topics"), topics, label="menu.topics", help="help.topics")),
     actions=(Action("kb", show_entry), Action("topic", topic), Action("handoff", handoff),
-             Action("handoffok", agreed_handoff)),
+             Action("handoffok", agreed_handoff), *feedback.ACTIONS),
 )

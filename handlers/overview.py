@@ -22,6 +22,7 @@ from bot.base.messages import Outgoing
 from bot.core.context import Context
 from bot.core.env import private
 from bot.core.router import OFFICIALS, Command, Journey
+from handlers import answer_quality
 from handlers.report_catalog import projects
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
 from storage import progress
@@ -186,7 +187,8 @@ def command(ctx: Context, args: str) -> list[Outgoing]:
     ov = gather(ctx.session, found.area, found.period or period_of(cal, ctx.now), cal)
     name = f"tongquan-{ov.area.code}-{ov.period}-{ctx.user_id}-{ctx.now:%Y%m%d%H%M%S}.png"
     chart = private(draw(ov, ctx.t, ctx.env.files() / name))
-    return [Outgoing(text(ov, ctx.t)),
+    quality = answer_quality.topic_lines(ctx)
+    return [Outgoing("\n\n".join([text(ov, ctx.t), *(["\n".join(quality)] if quality else [])])),
             Outgoing(ctx.t("officer.overview.chart"), ctx.registry.menu(ctx.role, ctx.t),
                      image_path=str(chart))]
 

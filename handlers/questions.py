@@ -9,7 +9,7 @@ from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect, Invalid, Step
 from bot.core.router import OFFICIALS, Action, Command, Journey
 from bot.core.text import parse_id
-from handlers import officework
+from handlers import answer_quality, officework
 from handlers.officework import Outcome
 from storage import audit
 from storage.models import CitizenQuestion, QuestionStatus
@@ -25,14 +25,16 @@ def open_questions(ctx: Context) -> list[CitizenQuestion]:
 def show(ctx: Context, after: int = 0) -> list[Outgoing]:
     waiting = open_questions(ctx)
     later = [q for q in waiting if q.id is not None and q.id > after] or waiting
+    behind = answer_quality.question_lines(ctx) if not after else []
+    told = [Outgoing("\n".join(behind))] if behind else []
     if not later:
-        return [Outgoing(ctx.t("questions.none"), ctx.registry.menu(ctx.role, ctx.t))]
+        return [*told, Outgoing(ctx.t("questions.none"), ctx.registry.menu(ctx.role, ctx.t))]
     q = later[0]
     text = ctx.t("questions.item", count=len(waiting), number=q.id, text=q.text,
                  when=fmt_date(q.created_at, ctx.lang))
     buttons = (Button(ctx.t("questions.answer"), f"answerq:{q.id}"),
                Button(ctx.t("questions.later"), f"nextq:{q.id}"))
-    return [Outgoing(text, buttons)]
+    return [*told, Outgoing(text, buttons)]
 
 
 def command(ctx: Context, args: str) -> list[Outgoing]:

@@ -4,11 +4,13 @@ Nothing is stored unless the citizen agrees at the end."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.base.i18n import Tr
 from bot.base.messages import Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect
-from bot.core.router import Command, Journey
+from bot.core.router import Action, Command, Journey
 from handlers.household_questions import answers_json, assess, explain, questions, standard
 from handlers.mydata import needs_notice, notice
 from storage import personal
@@ -40,11 +42,30 @@ def build() -> Dialog:
                   declined="assess.not_saved")
 
 
-def start(ctx: Context, args: str) -> list[Outgoing]:
+def start(ctx: Context, args: str, told: dict[str, Any] | None = None) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
     known = {"_designations": designations(ctx.conn, ctx.area_id),
-             "_notice": needs_notice(ctx, Purpose.ASSESSMENT)}
+             "_notice": needs_notice(ctx, Purpose.ASSESSMENT), **(told or {})}
     return [intro, *ctx.start_dialog(NAME, known)]
+
+
+def from_story(ctx: Context, arg: str) -> list[Outgoing]:
+    """The self-assessment started from what a citizen's message said (``selfcheck:AMOUNT:
+    PEOPLE:p|h|x``): the household size and the income are not asked again."""
+    parts = [*arg.split(":"), "", "", ""][:3]
+    amount, people = (int(p) if p.isascii() and p.isdigit() else 0 for p in parts[:2])
+    told: dict[str, Any] = {}
+    if 1 <= people <= 50:
+        told["people"] = people
+    if 0 < amount <= 10_000_000_000 and parts[2] in ("p", "h"):
+        told["income_mode"] = "person" if parts[2] == "p" else "household"
+        told["income"] = amount
+        if parts[2] == "h" and "people" not in told:
+            del told["income_mode"], told["income"]  # a total needs the household's size
+    state = ctx.dialog_state
+    if state is not None and state.dialog in ctx.registry.dialogs:
+        ctx.set_dialog(None)  # the citizen chose to start this one now
+    return start(ctx, "", told)
 
 
 def save(ctx: Context, effect: Effect) -> list[Outgoing]:
@@ -56,4 +77,5 @@ def save(ctx: Context, effect: Effect) -> list[Outgoing]:
 JOURNEY = Journey(
     commands=(Command(("tudanhgia", "selfcheck"), start, label="menu.selfassess",
                       help="help.selfassess", dialog=NAME),),
+    actions=(Action("selfcheck", from_story),),
     dialog=build, effects={"save_assessment": save})

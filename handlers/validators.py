@@ -9,9 +9,8 @@ from typing import Any
 from bot.base.messages import Input, Location, Photo, Voice
 from bot.core.dialog import Answers, Invalid
 from bot.core.text import fold
+from knowledge.amounts import parse_amount
 
-_MONEY = re.compile(r"^(\d+(?:[.,]\d+)*)\s*(trieu|tr|nghin|ngan|k|dong|d|vnd)?$")
-_UNITS = {"trieu": 1_000_000, "tr": 1_000_000, "nghin": 1_000, "ngan": 1_000, "k": 1_000}
 MAX_MONEY = 10_000_000_000  # 10 billion đồng a month is not a typo we should store
 
 
@@ -31,29 +30,12 @@ def whole_number(low: int, high: int) -> Callable[[str, Answers], int]:
 
 
 def money(text: str, _answers: Answers) -> int:
-    """Đồng as people write them: 1500000, 1.500.000, 1,5 triệu, 1tr5, 800k, 800 nghìn."""
-    folded = fold(text).replace(" ", "")
-    short = re.match(r"^(\d+)tr(\d{1,3})$", folded)  # 1tr5 = 1,500,000
-    if short:
-        return int(short.group(1)) * 1_000_000 + int(short.group(2).ljust(3, "0")) * 1_000
-    match = _MONEY.match(folded)
-    if match is None:
-        raise Invalid("validate.money")
-    number, unit = match.group(1), match.group(2)
-    value = _amount(number, _UNITS.get(unit or "", 1))
-    if value > MAX_MONEY:
+    """Đồng as people write them: 1500000, 1.500.000, 1,5 triệu, 1tr5, 1 triệu rưỡi, 800k,
+    800 nghìn, 2 củ (``knowledge.amounts``)."""
+    value = parse_amount(text)
+    if value is None or value > MAX_MONEY:
         raise Invalid("validate.money")
     return value
-
-
-def _amount(number: str, unit: int) -> int:
-    if unit == 1:  # separators group thousands: 1.500.000 or 1,500,000
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", number) is None:
-            raise Invalid("validate.money")
-        return int(re.sub(r"[.,]", "", number))
-    if number.count(",") + number.count(".") > 1:  # 1,5 triệu yes; 1.5.0 triệu no
-        raise Invalid("validate.money")
-    return round(float(number.replace(",", ".")) * unit)
 
 
 def evidence(inp: Input, answers: Answers) -> dict[str, Any]:

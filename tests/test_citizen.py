@@ -20,7 +20,8 @@ async def test_same_answer_with_and_without_diacritics(make_bot, request) -> Non
     script.check("ask-diacritics-vi", request)
     first, second = (await bot.say(WITH))[0], (await bot.say(WITHOUT))[0]
     assert first.text == second.text
-    assert "CS.y-te" in first.text and "Sở Y tế" in first.text  # section and agency cited
+    assert "mục II.2.2.b" in first.text and "Sở Y tế" in first.text  # the plan's numbering
+    assert "CS.y-te" not in first.text  # and never the internal id
 
 
 async def test_off_topic_is_not_answered_and_can_go_to_an_officer(make_bot, request) -> None:
@@ -66,15 +67,16 @@ async def test_topics_browse_to_an_entry_with_its_citation(make_bot) -> None:
     assert len(replies[0].buttons) >= 14  # 7 projects, the policies, the standard
     replies = await bot.press("Nhà ở cho hộ nghèo ở huyện nghèo")
     replies = await bot.press(replies[0].buttons[0].label)
-    assert "DA5" in replies[0].text and "Sở Xây dựng" in replies[0].text
+    assert "mục II.2.1.đ" in replies[0].text and "Sở Xây dựng" in replies[0].text
+    assert "DA5" not in replies[0].text
 
 
 async def test_typos_and_abbreviations(make_bot) -> None:
     bot = make_bot("cit-3")
     replies = await bot.say("vay von ngan hang chinh sach cho ho ngheo dc ko")
-    assert "CS.tin-dung" in replies[0].text
+    assert "mục II.2.2.a – Chính sách tín dụng" in replies[0].text
     replies = await bot.say("xkld di lam o nuoc ngoai")
-    assert "DA4.2" in replies[0].text
+    assert "mục II.2.1.d" in replies[0].text and "đi làm việc ở nước ngoài" in replies[0].text
 
 
 async def test_english_user_gets_english_framing(make_bot) -> None:

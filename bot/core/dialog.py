@@ -85,8 +85,7 @@ def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -
     """Begin at the first step; steps already answered in ``known`` are not asked."""
     answers = dict(known or {})
     key: str | None = dialog.steps[0].key if dialog.steps else None  # none: confirm only
-    while key is not None and key in answers:  # follow the next-step rules past known answers
-        key = _next_key(dialog, dialog.step(key), answers)
+    key = _unanswered(dialog, key, answers)
     state = DialogState(dialog.name, key or CONFIRM, answers, (), now, now, dialog.revision)
     reply = (prompt(dialog, dialog.step(key), answers, tr) if key
              else confirmation(dialog, answers, tr))
@@ -188,12 +187,20 @@ def _group(dialog: Dialog, state: DialogState, step: Step, inp: Input, now: date
 def _answered(dialog: Dialog, state: DialogState, step: Step, value: Any, now: datetime,
               tr: Tr) -> Result:
     answers = {**state.answers, step.key: value}
-    following = _next_key(dialog, step, answers)
+    following = _unanswered(dialog, _next_key(dialog, step, answers), answers)
     new = replace(state, answers=answers, history=(*state.history, step.key), updated=now,
                   step=following or CONFIRM)
     if following is None:
         return Result(new, (confirmation(dialog, answers, tr),))
     return Result(new, (prompt(dialog, dialog.step(following), answers, tr),))
+
+
+def _unanswered(dialog: Dialog, key: str | None, answers: Answers) -> str | None:
+    """``key``, or the first step after it not answered yet: what the person said already
+    (known when the dialog began, say from their first message) is not asked again."""
+    while key is not None and key in answers:
+        key = _next_key(dialog, dialog.step(key), answers)
+    return key
 
 
 def _next_key(dialog: Dialog, step: Step, answers: Answers) -> str | None:

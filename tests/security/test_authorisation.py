@@ -155,6 +155,8 @@ REFUSALS: list[tuple[str, str, str]] = [  # (data, key, users)
     *[("handoff:999999", "dialog.stale_button", u) for u in EVERYONE],
     *[("handoffok:{other_draft}", "dialog.stale_button", u) for u in EVERYONE],
     *[("handoffok:999999", "dialog.stale_button", u) for u in EVERYONE],
+    *[("fb:{other_draft}:n:cs-y-te-bhyt", "dialog.stale_button", u) for u in EVERYONE],
+    *[("fb:999999:u:cs-y-te-bhyt", "dialog.stale_button", u) for u in EVERYONE],
     *[("dlg:{household}", "dialog.stale_button", u) for u in EVERYONE],
     *[("ctl:yes", "dialog.stale_button", u) for u in EVERYONE],
 ]
@@ -170,9 +172,25 @@ def test_forged_button_data_is_refused(world: World, data: str, key: str, user: 
     refused(world, user, data.format(**ids_of(world)), key)
 
 
+OPEN_ACTIONS = {"selfcheck"}  # anyone may start the self-assessment: data only prefills it
+
+
 def test_every_action_prefix_has_refusal_cases() -> None:
     covered = {data.partition(":")[0] for data, _, _ in REFUSALS}
-    assert set(REGISTRY.actions) <= covered
+    assert set(REGISTRY.actions) - OPEN_ACTIONS <= covered
+
+
+@pytest.mark.parametrize("data", ["selfcheck:x", "selfcheck:-5:999:p", "selfcheck:1500000:0:h",
+                                  "selfcheck:99999999999999999999:4:p"])
+def test_forged_self_check_data_prefills_nothing_wrong(world: World, data: str) -> None:
+    fresh(world, CITIZEN)
+    replies = world.say(CITIZEN, callback=data)
+    assert not is_apology(replies) and "so với chuẩn nghèo" in replies[0].text
+    state = world.conversation(CITIZEN)[0]
+    assert state is not None and state["step"] == "area"
+    answers = state["answers"]
+    assert answers.get("people") in (None, 4) and answers.get("income") in (None,)
+    fresh(world, CITIZEN)
 
 
 @pytest.mark.parametrize(("data", "user", "dialog"), [

@@ -22,7 +22,7 @@ from bot.base.messages import Press, Role, Text
 from bot.core.dialog import CONFIRM, YES
 from bot.core.router import resolve
 from bot.core.text import MAX_INPUT, clean_input
-from handlers.citizen import kb
+from handlers.kbase import kb
 from tests.security.inputs import (
     ACTIONS,
     IDLE,
