@@ -302,6 +302,3 @@ class Consent(SQLModel, table=True):
     purpose: str = Field(sa_type=String(16))
     notice: str = Field(sa_type=String(16))
     accepted_at: datetime = Field(default_factory=utcnow)
-
-
-from storage import inbound as _inbound  # noqa: E402,F401  (its table: MediaDownload)

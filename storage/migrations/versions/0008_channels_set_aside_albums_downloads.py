@@ -1,8 +1,8 @@
 """channels: updates set aside with a reason, albums held until quiet, the chat of each
 update, media downloads off the update path, sends whose outcome is uncertain
 
-Revision ID: 0007_channels
-Revises: 0006
+Revision ID: 0008_channels
+Revises: 0007_web
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_channels"
-down_revision: str | None = "0006"
+revision: str = "0008_channels"
+down_revision: str | None = "0007_web"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
