@@ -10,6 +10,7 @@ from bot.base.i18n import parse_lang
 from bot.base.settings import Settings
 from bot.core.app import App
 from bot.core.env import Env
+from bot.core.flood import FloodGate
 from handlers import build_registry
 from storage.repo import Store
 
@@ -23,12 +24,13 @@ def build_store(settings: Settings) -> Store:
     return Store.open(settings.database_url, demo=settings.demo_data)
 
 
-def build_app(settings: Settings | None = None) -> App:
+def build_app(settings: Settings | None = None, flood: FloodGate | None = None) -> App:
     """The real bot: the settings are read here once (environment, ``.env``) and handed
-    down; nothing below reads them again."""
+    down; nothing below reads them again. ``flood``: the network channels' flood gate (the
+    terminal has none)."""
     settings = settings or Settings()
     store = build_store(settings)
     registry = build_registry()
     registry.dialog_timeout = timedelta(minutes=settings.dialog_timeout_minutes)
     return App(store, registry, env=Env.load(settings),
-               default_lang=parse_lang(settings.default_language))
+               default_lang=parse_lang(settings.default_language), flood=flood)

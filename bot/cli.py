@@ -132,6 +132,23 @@ def web(
     serve(listen)
 
 
+@cli.command()
+def updates(
+    show: int | None = typer.Option(None, "--show", help="print one set-aside update as "
+                                    "stored (it may hold what a person wrote)"),
+    retry: int | None = typer.Option(None, "--retry", help="put a set-aside update back in "
+                                     "line, once its cause is fixed"),
+) -> None:
+    """Platform updates set aside (the bot could not read them, or they kept failing)."""
+    from bot.bootstrap import build_app
+    from bot.cli_admin import set_aside_report
+
+    lines, code = set_aside_report(build_app().store, show, retry)
+    for line in lines:
+        typer.echo(line)
+    raise typer.Exit(code)
+
+
 # Officers: reminders, the scheduler, exports -------------------------------------------------
 
 @cli.command("scheduler")

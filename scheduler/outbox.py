@@ -4,8 +4,10 @@ Every push is already in ``OutboxMessage`` when a sender claims it (with a lease
 through a ``Transport`` and marks it sent with the platform's message id. A 429 pauses every
 sender of the channel (``ChannelPause``) for its ``retry_after``; transient errors are retried
 with backoff; a user who blocked the bot is final and marked unreachable. Replies (priority 0)
-go before anything claimed for a broadcast. A crash between sending and marking can repeat
-only the messages in flight at that moment (Telegram has no idempotency key).
+go before anything claimed for a broadcast. Neither platform takes an idempotency key: a send
+that went out but got no answer (``Unsure``) is repeated once, and the repeat is recorded
+before it leaves, so no message is sent a third time (not even across a crash). A crash
+between sending and marking can repeat only the messages in flight at that moment.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from typing import Any, TypeVar
 
 from bot.base.clock import aware, utcnow
 from scheduler.limits import Limits, Monotonic, Pacer, Sleep
-from scheduler.transport import Blocked, Rejected, RetryAfter, Transient, Transport
+from scheduler.transport import Blocked, Rejected, RetryAfter, Transient, Transport, Unsure
 from storage import delivery
 from storage.models import OutboxMessage
 from storage.repo import Store
 
-__all__ = ["Blocked", "Rejected", "RetryAfter", "Sender", "Transient", "Transport"]
+__all__ = ["Blocked", "Rejected", "RetryAfter", "Sender", "Transient", "Transport", "Unsure"]
+UNANSWERED = "sent twice without an answer; not sent again"
 log = logging.getLogger("giamngheo.outbox")
 T = TypeVar("T")
 
@@ -200,6 +203,16 @@ class Sender:
             self.busy.discard(msg.chat_id)
 
     async def _attempt(self, msg: OutboxMessage) -> None:
+        assert msg.id is not None
+        msg_id = msg.id
+        if msg.uncertain >= 2:  # its one repeat went out already (and was not answered)
+            self.pacer.finished(None)
+            self.stats["failed"] += 1
+            await self._db(lambda s: delivery.mark_failed(s, msg, UNANSWERED, False))
+            return
+        if msg.uncertain:  # the platform may have it: one repeat, recorded before it leaves
+            await self._db(lambda s: delivery.note_unsure(s, msg_id, 2))
+            msg.uncertain = 2
         try:
             platform_id = await self.transport.send(msg)
         except BaseException as exc:
@@ -208,8 +221,6 @@ class Sender:
             return
         self.pacer.finished(None if msg.payload.get("kind") == "edit" else msg.chat_id)
         self.stats["sent"] += 1
-        assert msg.id is not None
-        msg_id = msg.id
         await self._db(lambda s: delivery.mark_sent(s, msg_id, platform_id, self.clock()))
 
     async def _failed(self, msg: OutboxMessage, exc: BaseException) -> None:
@@ -239,12 +250,16 @@ class Sender:
         def record(s: Any) -> None:
             delivery.pause_channel(s, self.channel, until)
             delivery.release(s, ids, until, error="429")
+            if msg.uncertain and msg.id is not None:  # the repeat was refused, not sent
+                delivery.note_unsure(s, msg.id, 1)
 
         await self._db(record)
 
     async def _retry_later(self, msg: OutboxMessage, exc: Exception) -> None:
         error = type(exc).__name__ + (f": {exc}" if isinstance(exc, Transient) else "")
-        if msg.attempts + 1 >= self.limits.max_attempts:
+        unsure = isinstance(exc, Unsure)
+        if msg.attempts + 1 >= self.limits.max_attempts or (unsure and msg.uncertain):
+            error = UNANSWERED if unsure and msg.uncertain else error
             self.stats["failed"] += 1
             await self._db(lambda s: delivery.mark_failed(s, msg, error, unreachable=False))
             return
@@ -258,7 +273,9 @@ class Sender:
         rest = [m.id for m in later if m.id is not None]
 
         def record(s: Any) -> None:
-            delivery.release(s, first, when, error, attempt=True)
+            # not answered, or (a repeat that did not get through) perhaps sent once before
+            delivery.release(s, first, when, error, attempt=True,
+                             uncertain=1 if unsure or msg.uncertain else None)
             delivery.release(s, rest, when)
 
         await self._db(record)

@@ -1,4 +1,5 @@
-"""What the outbox sender needs from a platform: ``send`` one message, or say why not."""
+"""What the outbox sender (and the channel's other platform calls) may hear from a platform:
+``send`` one message, or say why not, as one of these typed errors."""
 
 from __future__ import annotations
 
@@ -24,7 +25,23 @@ class Rejected(Exception):
 
 
 class Transient(Exception):
-    """Worth retrying later: network trouble, a timeout, a server error."""
+    """Worth retrying later: the request did not get through (no connection, a server error
+    answered)."""
+
+
+class Unsure(Transient):
+    """The request was sent but no answer came (a read timeout, a dropped connection): the
+    platform may have the message. Neither Telegram nor Zalo takes an idempotency key, so a
+    send that ended so is repeated at most once."""
+
+
+class Conflict(Exception):
+    """409: another consumer takes this bot's updates (a webhook set elsewhere, or a second
+    process polling with the same token)."""
+
+
+class Unauthorized(Exception):
+    """The platform rejected the bot's token (wrong or revoked). Never carries the token."""
 
 
 class Transport(Protocol):

@@ -1,5 +1,6 @@
-"""Delivery in storage: inbound updates processed once, the outbox (claims with a lease),
-channel pauses, and one-time codes that link a second platform account to a user.
+"""Delivery in storage: the outbox (claims with a lease), channel pauses, and one-time codes
+that link a second platform account to a user. Inbound updates are ``storage.inbound``'s
+(their functions are named here too, for the callers that know them from here).
 
 Claims: PostgreSQL ``FOR UPDATE SKIP LOCKED`` with a lease (``claimed_by``/``claimed_until``);
 SQLite a short ``BEGIN IMMEDIATE`` transaction.
@@ -19,14 +20,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.base.clock import aware
+from storage.inbound import (  # noqa: F401  (named here too)
+    finish_inbound,
+    note_attempt,
+    pending_inbound,
+    purge_inbound,
+    store_inbound,
+)
 from storage.models import (
     ChannelPause,
     Identity,
-    InboundUpdate,
     LinkCode,
     OutboxMessage,
     OutboxStatus,
-    UpdateStatus,
     User,
 )
 
@@ -38,54 +44,6 @@ CODE_TTL = timedelta(minutes=10)
 
 def _insert(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
-# Inbound updates -------------------------------------------------------------------------
-
-def store_inbound(session: Session, channel: str, updates: Sequence[tuple[str, Payload]],
-                  now: datetime) -> list[str]:
-    """Store updates not seen before; returns the ids that are new (a redelivery is not)."""
-    new: list[str] = []
-    for update_id, payload in updates:
-        stmt = _insert(session)(InboundUpdate).values(
-            channel=channel, update_id=update_id, payload=payload,
-            status=UpdateStatus.PENDING, attempts=0, received_at=now,
-        ).on_conflict_do_nothing(index_elements=["channel", "update_id"]).returning(
-            col(InboundUpdate.id))
-        if session.exec(stmt).first() is not None:
-            new.append(update_id)
-    return new
-
-
-def pending_inbound(session: Session, channel: str, limit: int = 50) -> list[InboundUpdate]:
-    query = (select(InboundUpdate)
-             .where(InboundUpdate.channel == channel,
-                    InboundUpdate.status == UpdateStatus.PENDING)
-             .order_by(col(InboundUpdate.id)).limit(limit))
-    return list(session.exec(query))
-
-
-def finish_inbound(session: Session, row_id: int, now: datetime) -> bool:
-    """Mark an update done (and forget its content) in the transaction that processes it.
-
-    False when another worker got there first; the caller then does nothing."""
-    stmt = (update(InboundUpdate)
-            .where(col(InboundUpdate.id) == row_id,
-                   col(InboundUpdate.status) == UpdateStatus.PENDING)
-            .values(status=UpdateStatus.DONE, processed_at=now, payload={}))
-    return session.exec(stmt).rowcount == 1
-
-
-def note_attempt(session: Session, row_id: int) -> None:
-    session.exec(update(InboundUpdate).where(col(InboundUpdate.id) == row_id)
-                 .values(attempts=col(InboundUpdate.attempts) + 1))
-
-
-def purge_inbound(session: Session, before: datetime) -> int:
-    """Forget processed updates older than the platforms' redelivery window."""
-    stmt = delete(InboundUpdate).where(col(InboundUpdate.status) == UpdateStatus.DONE,
-                                       col(InboundUpdate.processed_at) < before)
-    return int(session.exec(stmt).rowcount)
 
 
 # Outbox ----------------------------------------------------------------------------------
@@ -171,18 +129,28 @@ def mark_sent(session: Session, msg_id: int, platform_id: str, now: datetime) ->
 
 
 def release(session: Session, msg_ids: Sequence[int], not_before: datetime,
-            error: str | None = None, attempt: bool = False) -> None:
-    """Give claimed messages back (unsent), due again at ``not_before``."""
+            error: str | None = None, attempt: bool = False,
+            uncertain: int | None = None) -> None:
+    """Give claimed messages back (unsent, or perhaps sent: ``uncertain``), due again at
+    ``not_before``."""
     if not msg_ids:
         return
     values: dict[str, Any] = {"claimed_by": None, "claimed_until": None,
                               "not_before": not_before}
     if attempt:
         values["attempts"] = col(OutboxMessage.attempts) + 1
+    if uncertain is not None:
+        values["uncertain"] = uncertain
     if error is not None:
         values["last_error"] = error[:300]
     session.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(list(msg_ids)))
                  .values(**values))
+
+
+def note_unsure(session: Session, msg_id: int, uncertain: int) -> None:
+    """Record, before a repeat goes out, that this message may already have reached the
+    platform ``uncertain`` times (a repeat is never followed by another)."""
+    _set(session, msg_id, uncertain=uncertain)
 
 
 def mark_failed(session: Session, msg: OutboxMessage, error: str, unreachable: bool) -> None:

@@ -129,6 +129,7 @@ class SavedAssessment(SQLModel, table=True):
 class UpdateStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"
+    SET_ASIDE = "set_aside"  # could not be read or kept failing: kept for an officer to see
 
 
 class InboundUpdate(SQLModel, table=True):
@@ -143,6 +144,10 @@ class InboundUpdate(SQLModel, table=True):
     attempts: int = 0
     received_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
+    chat_id: str | None = Field(default=None, sa_type=String(128))  # the chat's order
+    group_key: str | None = Field(default=None, sa_type=String(160), index=True)  # an album
+    hold_until: datetime | None = None  # an album is processed once it has been quiet
+    reason: str | None = Field(default=None, sa_type=String(300))  # why it was set aside
 
 
 class OutboxStatus(StrEnum):
@@ -168,6 +173,7 @@ class OutboxMessage(SQLModel, table=True):
     dedup_key: str | None = Field(default=None, sa_type=String(200), unique=True)
     status: str = Field(default=OutboxStatus.PENDING, sa_type=String(16), index=True)
     attempts: int = 0
+    uncertain: int = 0  # sends that may have reached the platform unanswered (at most 1 repeat)
     not_before: datetime = Field(default_factory=utcnow, index=True)
     claimed_by: str | None = Field(default=None, sa_type=String(64))
     claimed_until: datetime | None = None

@@ -81,3 +81,29 @@ def test_assess_contract_keeps_going_after_a_bad_line(tmp_path: Path) -> None:
     assert out[0]["status"] == "near_poor" and out[0]["deprived_count"] == 2
     assert out[0]["programmes"][:2] == ["CS.y-te", "CS.nuoc-ve-sinh"]
     assert "error" in out[1] and out[2]["status"] == "average"
+
+
+def test_updates_set_aside_are_listed_shown_and_put_back(tmp_path: Path) -> None:
+    """An update the bot could not read is kept with its reason: an officer lists it, reads
+    it, and puts it back in line once the cause is fixed."""
+    from datetime import UTC, datetime
+
+    from storage import inbound
+    from storage.repo import Store
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    with Store.open(url).session() as s:
+        inbound.store_inbound(s, "telegram", [inbound.Arrival(
+            "77", {"update_id": 77, "message": {"text": "không có chat"}},
+            problem="a message without a chat id")], datetime.now(UTC))
+        row_id = inbound.set_aside_updates(s)[0].id
+    listed = run(["updates"], "", tmp_path, GIAMNGHEO_DATABASE_URL=url)
+    assert listed.returncode == 0, listed.stderr
+    assert f"{row_id}\ttelegram\t77\t" in listed.stdout
+    assert listed.stdout.rstrip().endswith("a message without a chat id")
+    shown = run(["updates", "--show", str(row_id)], "", tmp_path, GIAMNGHEO_DATABASE_URL=url)
+    assert json.loads(shown.stdout)["message"]["text"] == "không có chat"
+    back = run(["updates", "--retry", str(row_id)], "", tmp_path, GIAMNGHEO_DATABASE_URL=url)
+    assert back.returncode == 0 and "back in line" in back.stdout
+    again = run(["updates"], "", tmp_path, GIAMNGHEO_DATABASE_URL=url)
+    assert "no update set aside" in again.stdout

@@ -88,3 +88,19 @@ def test_storage_outage_is_reported_not_hidden(store: Store, clock, monkeypatch)
     monkeypatch.setattr("bot.core.app.load_chat", down)
     with pytest.raises(StorageUnavailable):
         app.handle(Incoming(ConversationKey("telegram", "9", "9"), Text("/start")))
+
+
+def test_a_backlog_is_not_a_flood_but_a_burst_is(store: Store, clock) -> None:
+    """The gate reads when each message was sent: ten messages sent a minute apart and
+    processed at once (after a restart, say) all pass; twenty sent in one second do not."""
+    from datetime import timedelta
+
+    app = App(store, build_registry(), clock=clock, flood=FloodGate(burst=8, per_second=1.0))
+    start = clock()
+    patient = ConversationKey("telegram", "3", "3")
+    late = [app.handle(Incoming(patient, Text("/start"), sent_at=start + timedelta(minutes=i)))
+            for i in range(10)]
+    assert all(r and r[0].text.startswith("Xin chào") for r in late)
+    hasty = ConversationKey("telegram", "4", "4")
+    burst = [app.handle(Incoming(hasty, Text("/start"), sent_at=start)) for _ in range(20)]
+    assert sum(1 for r in burst if r and r[0].text.startswith("Xin chào")) == 8

@@ -7,13 +7,16 @@ for importing python-telegram-bot or aiogram.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.base.settings import Settings
-from bot.channels.pipeline import Platform
+from bot.channels.platform import Platform
 from scheduler.limits import Limits
+
+if TYPE_CHECKING:
+    from bot.channels.runtime import Runtime
 
 CHANNELS = ("telegram", "telegram-aiogram", "zalo")
 
@@ -62,18 +65,25 @@ def check_secret(channel: str, secret: str | None) -> None:
                           "of A-Z a-z 0-9 _ -")
 
 
-def launch(channel: str, webhook: str | None, listen: str) -> None:
+def runtime_for(channel: str, settings: Settings, webhook: str | None = None) -> Runtime:
+    """The bot as ``giamngheo run`` builds it: the app with the network channels' flood gate,
+    logging made safe (no token, text or name at any level), the platform and its limits."""
     from bot.bootstrap import build_app
+    from bot.channels import logsafe
     from bot.channels.runtime import Runtime
+    from bot.core.flood import FloodGate
 
-    settings = Settings()  # read once, here, and handed down
     platform = make_platform(channel, settings)
     check_secret(channel, settings.webhook_secret)
     if webhook is not None and not webhook.startswith("https://"):
         raise LaunchError("--webhook must be a public https:// URL")
-    app = build_app(settings)
-    for noisy in ("httpx", "httpcore", "aiohttp.access"):  # their logs can carry the token
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    runtime = Runtime(app, platform, limits_for(channel, settings),
-                      media_dir=Path(settings.media_dir), poll_timeout=settings.poll_timeout_s)
+    app = build_app(settings, flood=FloodGate())
+    logsafe.install([settings.telegram_token, settings.zalo_token, settings.webhook_secret])
+    return Runtime(app, platform, limits_for(channel, settings),
+                   media_dir=Path(settings.media_dir), poll_timeout=settings.poll_timeout_s)
+
+
+def launch(channel: str, webhook: str | None, listen: str) -> None:
+    settings = Settings()  # read once, here, and handed down
+    runtime = runtime_for(channel, settings, webhook)
     asyncio.run(runtime.serve(webhook, listen, settings.webhook_secret))

@@ -1,18 +1,24 @@
 """Telegram through aiogram 3 (``giamngheo run --channel telegram-aiogram``).
 
 The library makes every Bot API call (``Bot`` with ``AiohttpSession(api=TelegramAPIServer
-.from_base(...))``) and parses updates; the polling loop, the webhook server and the send
-pacing are the runtime's and the outbox's, exactly as with python-telegram-bot.
+.from_base(...))``); getUpdates is the library's request with a raw JSON answer
+(``RawGetUpdates``), read update by update (``TelegramCommon.raw``), never validated as a
+whole batch (aiogram fails the batch, and polling, for one update it cannot validate: its
+issue 1840). The polling loop, the webhook server and the send pacing are the runtime's and
+the outbox's, exactly as with python-telegram-bot.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram import exceptions as ag
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -21,9 +27,10 @@ from aiogram.types import (
     InlineKeyboardMarkup,
 )
 
-from bot.channels.pipeline import RawUpdate
 from bot.channels.telegram_common import (
     ALLOWED_UPDATES,
+    POLL_MARGIN_S,
+    SEND_TIMEOUT_S,
     Keyboard,
     TelegramCommon,
     api_root,
@@ -31,39 +38,71 @@ from bot.channels.telegram_common import (
     is_gone,
     passthrough,
 )
-from scheduler.outbox import Blocked, Rejected, RetryAfter, Transient
+from scheduler.transport import (
+    Blocked,
+    Conflict,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unauthorized,
+    Unsure,
+)
+
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
+class RawGetUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """getUpdates, its answer kept as JSON objects (read one by one by the adapter)."""
+
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
 
 
 class AiogramTelegram(TelegramCommon):
     def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot",
                  connections: int = 16) -> None:
         server = TelegramAPIServer.from_base(api_root(base_url))
-        self.bot = Bot(token, session=AiohttpSession(api=server, limit=connections))
+        session = AiohttpSession(api=server, limit=connections, timeout=SEND_TIMEOUT_S)
+        self.bot = Bot(token, session=session)
 
     async def start(self) -> None:
-        await self.bot.get_me()  # a wrong token fails here
+        try:
+            await self.bot.get_me()  # a wrong token fails here
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def close(self) -> None:
         await self.bot.session.close()
 
-    async def poll(self, offset: int | None, timeout: int) -> list[RawUpdate]:
-        updates = await self.bot.get_updates(offset=offset, timeout=timeout,
-                                             allowed_updates=ALLOWED_UPDATES,
-                                             request_timeout=timeout + 10)
-        return [self.raw(u.model_dump(mode="json", exclude_none=True, by_alias=True))
-                for u in updates]
+    async def fetch_updates(self, offset: int | None, timeout: int) -> Any:
+        method = RawGetUpdates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
+        return await self.bot(method, request_timeout=int(timeout + POLL_MARGIN_S))
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        try:
+            await self.bot.set_webhook(url=url, secret_token=secret,
+                                       allowed_updates=ALLOWED_UPDATES)
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def delete_webhook(self) -> None:
-        await self.bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def download(self, ref: str) -> bytes:
-        file = await self.bot.get_file(ref)
-        if not file.file_path:
-            raise ValueError("the file has no path to download")
-        data = await self.bot.download_file(file.file_path)
+        try:
+            file = await self.bot.get_file(ref)
+            if not file.file_path:
+                raise Rejected("the file has no path to download")
+            data = await self.bot.download_file(file.file_path, timeout=int(SEND_TIMEOUT_S))
+        except Exception as exc:
+            raise self.error(exc) from None
         return data.read() if data is not None else b""
 
     async def set_commands(self, menu: list[tuple[str, str]], chat_id: str | None,
@@ -99,6 +138,10 @@ class AiogramTelegram(TelegramCommon):
             return exc
         if isinstance(exc, ag.TelegramRetryAfter):
             return RetryAfter(exc.retry_after)
+        if isinstance(exc, ag.TelegramUnauthorizedError | ag.TelegramNotFound):
+            return Unauthorized("the token was rejected")
+        if isinstance(exc, ag.TelegramConflictError):
+            return Conflict(describe(exc))
         if isinstance(exc, ag.TelegramForbiddenError):
             return Blocked(describe(exc))
         if isinstance(exc, ag.TelegramBadRequest | ag.TelegramEntityTooLarge):
@@ -106,6 +149,8 @@ class AiogramTelegram(TelegramCommon):
             return Blocked(describe(exc)) if gone else Rejected(describe(exc))
         if isinstance(exc, ag.TelegramMigrateToChat):
             return Rejected(describe(exc))
+        if isinstance(exc, ag.TelegramNetworkError) and not isinstance(exc.__cause__, NOT_SENT):
+            return Unsure(describe(exc))  # sent, but no answer came back (or cut short)
         return Transient(describe(exc))
 
 

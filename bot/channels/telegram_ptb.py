@@ -1,19 +1,23 @@
 """Telegram through python-telegram-bot (``giamngheo run --channel telegram``).
 
-The library builds the bot (``ApplicationBuilder().base_url(...)``), parses updates and makes
-every Bot API call; the polling loop, the webhook server and all sending pacing are the
-runtime's and the outbox's, so that an update is confirmed only after it is stored and the
-rate limits are enforced in exactly one place (no ``AIORateLimiter`` here).
+The library builds the bot (``ApplicationBuilder().base_url(...)``) and makes every Bot API
+call; getUpdates comes back as raw JSON (``Bot.do_api_request``) and is read update by update
+(``TelegramCommon.raw``), never by the library's batch parser, which fails a whole batch for
+one update it cannot read (and logs the batch, names and texts, at CRITICAL). The polling
+loop, the webhook server and all sending pacing are the runtime's and the outbox's, so that
+an update is confirmed only after it is stored and the rate limits are enforced in exactly
+one place (no ``AIORateLimiter`` here).
 """
 
 from __future__ import annotations
 
 import datetime as dtm
-import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -22,10 +26,13 @@ from telegram import (
 )
 from telegram import error as tg
 from telegram.ext import ApplicationBuilder
+from telegram.warnings import PTBUserWarning
 
-from bot.channels.pipeline import RawUpdate
 from bot.channels.telegram_common import (
     ALLOWED_UPDATES,
+    CONNECT_TIMEOUT_S,
+    POLL_MARGIN_S,
+    SEND_TIMEOUT_S,
     Keyboard,
     TelegramCommon,
     api_root,
@@ -33,7 +40,19 @@ from bot.channels.telegram_common import (
     is_gone,
     passthrough,
 )
-from scheduler.outbox import Blocked, Rejected, RetryAfter, Transient
+from scheduler.transport import (
+    Blocked,
+    Conflict,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unauthorized,
+    Unsure,
+)
+
+# getUpdates as raw JSON on purpose (see the module's docstring): not a mistake to warn about
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
+SENT_UNANSWERED = (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError)
 
 
 class PtbTelegram(TelegramCommon):
@@ -46,30 +65,49 @@ class PtbTelegram(TelegramCommon):
             .base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
             .updater(None).job_queue(None)
             .connection_pool_size(connections).pool_timeout(30.0)
+            .read_timeout(SEND_TIMEOUT_S).write_timeout(SEND_TIMEOUT_S)
+            .media_write_timeout(SEND_TIMEOUT_S).connect_timeout(CONNECT_TIMEOUT_S)
+            .get_updates_connect_timeout(CONNECT_TIMEOUT_S)
+            .get_updates_write_timeout(CONNECT_TIMEOUT_S)
             .build()
         )
         self.bot = self.application.bot
 
     async def start(self) -> None:
-        await self.application.initialize()  # calls getMe: a wrong token fails here
+        try:
+            await self.application.initialize()  # calls getMe: a wrong token fails here
+        except Exception as exc:  # InvalidToken's message holds the token: never shown
+            raise self.error(exc) from None
 
     async def close(self) -> None:
         await self.application.shutdown()
 
-    async def poll(self, offset: int | None, timeout: int) -> list[RawUpdate]:
-        updates = await self.bot.get_updates(offset=offset, timeout=timeout,
-                                              allowed_updates=ALLOWED_UPDATES)
-        return [self.raw(json.loads(u.to_json())) for u in updates]
+    async def fetch_updates(self, offset: int | None, timeout: int) -> Any:
+        params: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        if offset is not None:
+            params["offset"] = offset
+        return await self.bot.do_api_request("getUpdates", api_kwargs=params,
+                                             read_timeout=timeout + POLL_MARGIN_S)
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        try:
+            await self.bot.set_webhook(url, secret_token=secret,
+                                       allowed_updates=ALLOWED_UPDATES)
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def delete_webhook(self) -> None:
-        await self.bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def download(self, ref: str) -> bytes:
-        file = await self.bot.get_file(ref)
-        return bytes(await file.download_as_bytearray())
+        try:
+            file = await self.bot.get_file(ref)
+            return bytes(await file.download_as_bytearray())
+        except Exception as exc:
+            raise self.error(exc) from None
 
     async def set_commands(self, menu: list[tuple[str, str]], chat_id: str | None,
                            language: str | None) -> None:
@@ -103,12 +141,18 @@ class PtbTelegram(TelegramCommon):
             return exc
         if isinstance(exc, tg.RetryAfter):
             return RetryAfter(retry_seconds(exc))
+        if isinstance(exc, tg.InvalidToken):
+            return Unauthorized("the token was rejected")
+        if isinstance(exc, tg.Conflict):
+            return Conflict(describe(exc))
         if isinstance(exc, tg.Forbidden):
             return Blocked(describe(exc))
         if isinstance(exc, tg.BadRequest):  # before NetworkError, its base class
             return Blocked(describe(exc)) if is_gone(exc.message) else Rejected(describe(exc))
         if isinstance(exc, tg.ChatMigrated):
             return Rejected(describe(exc))
+        if isinstance(exc.__cause__, SENT_UNANSWERED):  # sent, but no answer came back
+            return Unsure(describe(exc))
         return Transient(describe(exc))
 
 

@@ -6,6 +6,11 @@ Zalo has no inline keyboards and no editing: buttons arrive as numbered lines (s
 ``common.render``) and the core accepts the number. ``getUpdates`` has no offset and returns
 one update (HTTP 408 when idle); consumed updates can come back, so the message id is the
 update id and the inbound store drops repeats.
+
+Zalo takes no idempotency key either: a send waits longer than the platform for its answer,
+and one that was sent but never answered is repeated at most once (``Unsure``). A 429 with
+``retry_after`` waits that long; without one, a short pause that grows while 429s go on
+(not an hour: the platform documents no such wait). 403 is final: the person blocked the bot.
 """
 
 from __future__ import annotations
@@ -15,15 +20,25 @@ from typing import Any
 import aiohttp
 
 from bot.base.messages import Incoming
-from bot.channels.pipeline import RawUpdate
-from bot.channels.updates import slim_zalo, zalo_incoming, zalo_unwrap, zalo_update_id
-from scheduler.outbox import Rejected, RetryAfter, Transient
+from bot.channels.platform import RawUpdate
+from bot.channels.updates import (
+    Unreadable,
+    slim_zalo,
+    zalo_incoming,
+    zalo_unwrap,
+    zalo_update_id,
+)
 from scheduler.render import ZALO, Payload
+from scheduler.transport import Blocked, Rejected, RetryAfter, Transient, Unauthorized, Unsure
 from storage.models import OutboxMessage
 
 URL_SCHEMES = ("http://", "https://")  # Zalo sends photos by URL only
 MAX_DOWNLOAD = 10 * 1024 * 1024
-QUOTA_PAUSE_S = 3600.0  # Zalo's 429 means a used-up quota and gives no retry_after
+SEND_TIMEOUT_S = 90.0  # longer than the platform takes to answer (or to give up)
+CONNECT_TIMEOUT_S = 10.0
+QUOTA_PAUSE_S = (5.0, 300.0)  # a 429 without retry_after: 5 s, doubling while 429s go on
+SENDS = {"sendMessage", "sendPhoto", "sendSticker", "sendVoice"}
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 
 
 class IdlePoll(Exception):
@@ -34,6 +49,7 @@ class ZaloClient:
     def __init__(self, token: str, base_url: str = "https://bot-api.zaloplatforms.com/bot"):
         self._prefix = f"{base_url}{token}/"
         self._session: aiohttp.ClientSession | None = None
+        self.quota_429s = 0  # 429s without retry_after in a row
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -46,30 +62,48 @@ class ZaloClient:
             await self._session.close()
 
     async def call(self, method: str, payload: Payload | None = None,
-                   timeout: float = 30.0) -> Any:
+                   timeout: float = SEND_TIMEOUT_S) -> Any:
+        limits = aiohttp.ClientTimeout(total=timeout, sock_connect=CONNECT_TIMEOUT_S)
         try:
             async with self.session.post(self._prefix + method, json=payload or {},
-                                         timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+                                         timeout=limits) as resp:
                 status = resp.status
                 try:
                     body = await resp.json(content_type=None)
                 except ValueError:
                     body = {}
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise Transient(f"{method}: {type(exc).__name__}") from None
-        return result(method, status, body if isinstance(body, dict) else {})
+            sent = method in SENDS and not isinstance(exc, NOT_SENT)
+            error = Unsure if sent else Transient
+            raise error(f"{method}: {type(exc).__name__}") from None
+        try:
+            found = result(method, status, body if isinstance(body, dict) else {})
+        except RetryAfter as exc:
+            raise self._quota(exc) from None
+        if method in SENDS:
+            self.quota_429s = 0
+        return found
+
+    def _quota(self, exc: RetryAfter) -> RetryAfter:
+        if exc.seconds:
+            return exc
+        first, most = QUOTA_PAUSE_S
+        self.quota_429s += 1
+        return RetryAfter(min(most, first * 2 ** (self.quota_429s - 1)))
 
     async def fetch(self, url: str) -> bytes:
-        """Download a user's photo (its URL is Zalo's, not ours; still not logged)."""
+        """Download a user's photo or voice note (its URL is Zalo's, not ours; still never
+        logged)."""
+        limits = aiohttp.ClientTimeout(total=SEND_TIMEOUT_S, sock_connect=CONNECT_TIMEOUT_S)
         try:
-            async with self.session.get(url, timeout=aiohttp.ClientTimeout(total=60)) as resp:
+            async with self.session.get(url, timeout=limits) as resp:
                 if resp.status != 200:
                     raise Transient(f"download: HTTP {resp.status}")
                 data = await resp.content.read(MAX_DOWNLOAD + 1)
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise Transient(f"download: {type(exc).__name__}") from None
         if len(data) > MAX_DOWNLOAD:
-            raise Rejected("photo too large")
+            raise Rejected("file too large")
         return data
 
 
@@ -83,7 +117,11 @@ def result(method: str, status: int, body: Payload) -> Any:
     description = str(body.get("description") or "")[:200]
     if code == 429 or status == 429:
         retry = (body.get("parameters") or {}).get("retry_after")
-        raise RetryAfter(float(retry) if retry else QUOTA_PAUSE_S)
+        raise RetryAfter(float(retry) if retry else 0.0)  # 0: the client picks the pause
+    if code == 401 or status == 401:
+        raise Unauthorized(method)
+    if code == 403 or status == 403:
+        raise Blocked(f"{method}: {description}")
     if code == 400 or status == 400:
         raise Rejected(f"{method}: {description}")
     raise Transient(f"{method}: {code} {description}")
@@ -112,8 +150,15 @@ class ZaloPlatform:
         return [raw for item in items if (raw := self.raw(item)) is not None]
 
     def raw(self, update: Payload) -> RawUpdate | None:
-        update_id = zalo_update_id(update)
-        return RawUpdate(update_id, slim_zalo(update)) if update_id else None
+        update_id = zalo_update_id(update) if isinstance(update, dict) else None
+        if update_id is None:
+            return None  # no message id: nothing to answer, nothing to de-duplicate by
+        try:
+            slim = slim_zalo(update)
+        except Unreadable as exc:
+            return RawUpdate(update_id, update, problem=str(exc))
+        chat = slim["message"]["chat"].get("id")
+        return RawUpdate(update_id, slim, chat_id=str(chat) if chat else None)
 
     def next_offset(self, batch: list[RawUpdate], offset: int | None) -> int | None:
         return None  # Zalo has no offset: a returned update is consumed
@@ -132,6 +177,9 @@ class ZaloPlatform:
 
     def echo(self, update: RawUpdate) -> Payload | None:
         return None  # no editing on Zalo
+
+    def presence(self, update: RawUpdate) -> tuple[str, bool] | None:
+        return None  # the Zalo Bot Platform sends no block or unblock events
 
     async def acknowledge(self, update: RawUpdate) -> None:
         return None  # nothing spins on Zalo

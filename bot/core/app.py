@@ -59,7 +59,8 @@ class App:
         once per flood, then nothing)."""
         if self.flood is None:
             return None
-        accepted, warn = self.flood.admit(str(msg.key))
+        sent = msg.sent_at.timestamp() if msg.sent_at is not None else None
+        accepted, warn = self.flood.admit(str(msg.key), sent)
         if accepted:
             return None
         return [Outgoing(t(self.language(msg), "input.too_fast"))] if warn else []

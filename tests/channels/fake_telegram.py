@@ -31,6 +31,7 @@ from tests.channels.fake_http import (
     reply,
     units,
 )
+from tests.channels.faults import Faults
 
 TOKEN = "123456:TEST-token_for-the-fake"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "GiamNgheo", "username": "giamngheo_bot",
@@ -68,6 +69,7 @@ class FakeTelegram:
         self.blocked: set[str] = set()
         self.inject_429: list[int] = []  # retry_after values for the next sends
         self.webhook: tuple[str, str] | None = None
+        self.faults = Faults()  # planned per method: errors, slow or held answers, drops
         self._ids = itertools.count(1000)
         self._window: deque[float] = deque()
         self._chat_last: dict[str, float] = {}
@@ -114,9 +116,14 @@ class FakeTelegram:
             return reply(ApiError(404, "Not Found"))
         try:
             params = await params_of(request)
+            fault = await self.faults.before(method)
+            if isinstance(fault, ApiError):
+                raise fault
             if method in SENDS:
                 self._check_rate(str(params.get("chat_id")), method)
-            return reply(result=await handler(params))
+            result = await handler(params)
+            await self.faults.after(fault, request)
+            return reply(result=result)
         except ApiError as exc:
             return reply(exc)
 
@@ -158,6 +165,14 @@ class FakeTelegram:
             self.updates.append(update)
             self._changed.notify_all()
         return int(update["update_id"])
+
+    async def push_many(self, updates: list[dict[str, Any]]) -> list[int]:
+        """Several updates at once: the next getUpdates hands them out in one batch."""
+        made = [{"update_id": next(self._ids), **u} for u in updates]
+        async with self._changed:
+            self.updates.extend(made)
+            self._changed.notify_all()
+        return [int(u["update_id"]) for u in made]
 
     async def redeliver(self, update_id: int) -> None:
         """Hand an already confirmed update out again (as after a lost confirmation)."""

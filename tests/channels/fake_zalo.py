@@ -19,6 +19,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.channels.faults import Faults
+
 TOKEN = "1234567890:zalo-fake-secret"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
@@ -40,6 +42,8 @@ class FakeZalo:
         self.webhook: tuple[str, str] | None = None
         self.webhook_statuses: list[int] = []
         self.rejected_429 = 0
+        self.blocked: set[str] = set()  # chats whose person blocked the bot: 403
+        self.faults = Faults()
         self._ids = itertools.count(1)
         self._window: deque[float] = deque()
         self._changed = asyncio.Condition()
@@ -73,12 +77,18 @@ class FakeZalo:
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(ZaloError(401, "Unauthorized"))
-        handler = getattr(self, "m_" + request.match_info["method"], None)
+        method = request.match_info["method"]
+        handler = getattr(self, "m_" + method, None)
         if handler is None:
             return _error(ZaloError(404, "Not found"))
         try:
             body = await request.json() if request.can_read_body else {}
-            return web.json_response({"ok": True, "result": await handler(body or {})})
+            fault = await self.faults.before(method)
+            if isinstance(fault, ZaloError):
+                raise fault
+            found = await handler(body or {})
+            await self.faults.after(fault, request)
+            return web.json_response({"ok": True, "result": found})
         except ZaloError as exc:
             return _error(exc)
 
@@ -94,6 +104,11 @@ class FakeZalo:
             "message_id": message_id, "date": int(time.time() * 1000),
             "from": {"id": user, "display_name": "An", "is_bot": False},
             "chat": {"id": user, "chat_type": "PRIVATE"}, **content}}
+        return await self.push_raw(update)
+
+    async def push_raw(self, update: dict[str, Any]) -> str:
+        """An update as the platform would send it (a fixture), handed out as it is."""
+        message_id = str(update["message"]["message_id"])
         async with self._changed:
             self.queue.append(update)
             self._changed.notify_all()
@@ -157,6 +172,8 @@ class FakeZalo:
         return None
 
     def _sent(self, body: dict[str, Any], **content: Any) -> dict[str, Any]:
+        if str(body["chat_id"]) in self.blocked:
+            raise ZaloError(403, "Forbidden: the user blocked the bot")
         now = time.monotonic()
         while self._window and self._window[0] <= now - 1.0:
             self._window.popleft()

@@ -7,6 +7,8 @@ reply to that chat is still waiting in the outbox.
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -22,12 +24,13 @@ from bot.channels.pipeline import Platform
 from bot.channels.runtime import Runtime
 from bot.core.app import App
 from scheduler.limits import Limits
-from storage.models import InboundUpdate, OutboxMessage, OutboxStatus, UpdateStatus
+from storage.models import InboundUpdate, OutboxMessage, OutboxStatus
 from storage.repo import Store
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.fake_zalo import FakeZalo
 
 SETTLE_TIMEOUT = 60.0  # a guard against hanging, not a speed requirement
+PAYLOADS = Path(__file__).parent / "payloads"
 E2E_LIMITS = Limits(rate_per_s=25, chat_interval_s=0.25, lease_s=30, backoff_s=0.2)
 
 
@@ -74,9 +77,11 @@ async def running(app: App, platform: Platform, mode: str, tmp: Path,
         await runtime.stop()
 
 
-async def settle(store: Store, channel: str, update_id: str, chat_id: str) -> None:
+async def settle(store: Store, channel: str, update_id: str, chat_id: str,
+                 guard: float = SETTLE_TIMEOUT) -> None:
+    """The update is processed (or set aside) and nothing to its chat is still queued."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_TIMEOUT
+    deadline = loop.time() + guard
     while True:
         with store.session() as s:
             status = s.exec(select(InboundUpdate.status).where(
@@ -84,11 +89,39 @@ async def settle(store: Store, channel: str, update_id: str, chat_id: str) -> No
             waiting = s.exec(select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id,
                 OutboxMessage.status == OutboxStatus.PENDING)).one()
-        if status == UpdateStatus.DONE and waiting == 0:
+        if status in {"done", "set_aside"} and waiting == 0:  # UpdateStatus values
             return
         assert loop.time() < deadline, f"the bot did not settle on update {update_id}"
         await asyncio.sleep(0.02)
 
+
+async def eventually(check: Callable[[], Any], what: str, guard: float = SETTLE_TIMEOUT) -> Any:
+    """Wait until ``check()`` is true (polled: a guard against hanging, not a speed test)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + guard
+    while not (found := check()):
+        assert loop.time() < deadline, f"{what}: not within {guard:.0f} s"
+        await asyncio.sleep(0.02)
+    return found
+
+
+def payload(name: str) -> Any:
+    """A platform payload kept under tests/channels/payloads (see its README)."""
+    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+
+
+def as_user(update: dict[str, Any], user: str) -> dict[str, Any]:
+    """A Telegram fixture sent by ``user``: its private chat and sender get the user's id;
+    the fake gives it a fresh update id."""
+    update = copy.deepcopy(update)
+    update.pop("update_id", None)
+    part = next(v for k, v in update.items() if isinstance(v, dict))
+    for holder in (part, part.get("message") or {}):
+        if (holder.get("chat") or {}).get("type") == "private":
+            holder["chat"]["id"] = int(user)
+        if "from" in holder:
+            holder["from"]["id"] = int(user)
+    return update
 
 def terminal_code(app: App, handle: str) -> str:
     """A link code issued on the terminal to a demo user (as they would type /lienket)."""
@@ -117,6 +150,10 @@ class TelegramDriver:
         update_id = await self.fake.push(update)
         await settle(self.store, self.channel, str(update_id), user)
         return [_tg_reply(m) for m in self.fake.chats.get(user, [])[before:]]
+
+    async def send_update(self, user: str, update: dict[str, Any]) -> list[Reply]:
+        """A whole update (a fixture, say) from ``user``; the replies to their chat."""
+        return await self._send(user, update)
 
     async def say(self, user: str, text: str) -> list[Reply]:
         content: dict[str, Any] = {"text": text}
@@ -180,6 +217,18 @@ class ZaloDriver:
 
     async def say(self, user: str, text: str) -> list[Reply]:
         return await self._send(user, "message.text.received", text=text)
+
+    async def send_update(self, user: str, update: dict[str, Any]) -> list[Reply]:
+        """A Zalo event (a fixture) as ``user`` sends it, with a fresh message id."""
+        update = copy.deepcopy(update)
+        self._files += 1
+        message = update["message"]
+        message["message_id"] = f"{message['message_id']}-{self._files}"
+        message["chat"]["id"] = message["from"]["id"] = user
+        before = len(self.fake.chats.get(user, []))
+        update_id = await self.fake.push_raw(update)
+        await settle(self.store, self.channel, update_id, user)
+        return [_zalo_reply(m) for m in self.fake.chats.get(user, [])[before:]]
 
     async def press(self, user: str, label: str) -> list[Reply]:
         """Type the button's number (the label where a number is typed instead)."""

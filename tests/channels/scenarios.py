@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.base.messages import Photo, Text
 from bot.core.app import App
-from tests.channels.harness import Driver, terminal_code
+from tests.channels.harness import Driver, eventually, terminal_code
 
 QUESTION = "hộ cận nghèo có được hỗ trợ bảo hiểm y tế không"
 DA5 = "Dự án 5"
@@ -50,7 +50,10 @@ async def collaborator_report_with_photo(d: Driver, app: App) -> None:
     assert "BC-" in replies[-1].text
     photos = [m.content for m in d.seen
               if isinstance(m.content, Photo) and m.key.user_id == "504"]
-    assert len(photos) == 1 and Path(photos[0].refs[0]).read_bytes() == PHOTO
+    assert len(photos) == 1
+    saved = Path(photos[0].refs[0])
+    await eventually(saved.exists, "the photo downloaded")  # off the update path
+    assert saved.read_bytes() == PHOTO
 
 
 async def deep_link(d: Driver, app: App) -> None:

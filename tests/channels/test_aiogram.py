@@ -8,7 +8,7 @@ import pytest
 
 from bot.channels.telegram_aiogram import AiogramTelegram
 from bot.core.app import App
-from tests.channels import telegram_cases
+from tests.channels import telegram_cases, telegram_receiving, telegram_sending
 from tests.channels.fake_telegram import TOKEN, FakeTelegram
 from tests.channels.harness import TelegramDriver, running, spy
 from tests.channels.scenarios import SCENARIOS
@@ -32,3 +32,15 @@ async def test_scenario(scenario: str, mode: str, real_app: App, fake_telegram: 
 async def test_telegram_case(case: str, real_app: App, fake_telegram: FakeTelegram,
                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     await telegram_cases.CASES[case](aiogram, real_app, fake_telegram, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("case", list(telegram_receiving.CASES))
+async def test_receiving(case: str, real_app: App, fake_telegram: FakeTelegram, tmp_path: Path,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    await telegram_receiving.CASES[case](aiogram, real_app, fake_telegram, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("case", list(telegram_sending.CASES))
+async def test_sending(case: str, real_app: App, fake_telegram: FakeTelegram, tmp_path: Path,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    await telegram_sending.CASES[case](aiogram, real_app, fake_telegram, tmp_path, monkeypatch)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.base.messages import Button, Lang, Location, Outgoing, Photo, Role, Text
+from bot.base.messages import Button, Lang, Location, Outgoing, Photo, Role, Text, Unsupported
 from bot.base.settings import Settings
 from bot.channels.common import command_menu
 from bot.channels.launch import LaunchError, check_secret, make_platform
@@ -152,7 +152,8 @@ def test_zalo_updates() -> None:
     group = {**update, "message": {**update["message"], "chat": {"id": "g", "chat_type": "GROUP"}}}
     assert zalo_incoming(slim_zalo(group), "m1") is None
     unsupported = {**update, "event_name": "message.unsupported.received"}
-    assert zalo_incoming(slim_zalo(unsupported), "m1") is None
+    withheld = zalo_incoming(slim_zalo(unsupported), "m1")  # Zalo keeps the content back
+    assert withheld is not None and withheld.content == Unsupported("unsupported")
 
 
 def test_launch_refuses_a_missing_token_or_bad_secret() -> None:

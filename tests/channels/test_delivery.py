@@ -94,8 +94,10 @@ async def test_two_workers_process_an_update_once(store: Store) -> None:
     await first.ingest([update(1, "/start")])
     with store.session() as s:
         row_id = delivery.pending_inbound(s, "telegram")[0].id or 0
-    raw = update(1, "/start")
-    await asyncio.gather(first.process(row_id, raw), second.process(row_id, raw))
+    from bot.channels.platform import Pending
+
+    row = Pending(row_id, 0, update(1, "/start"), None)
+    await asyncio.gather(first.process([row]), second.process([row]))
     replies = outbox(store)
     assert len(replies) == 1 and replies[0].priority == 0
     assert replies[0].payload["text"].startswith("Xin chào")
@@ -177,3 +179,50 @@ async def test_a_raced_step_is_redone_whole_and_its_state_kept(pg_store: Store,
             InboundUpdate.status == UpdateStatus.PENDING)).one() == 0
     asked = [m for m in outbox(store) if "bao nhiêu người" in m.payload.get("text", "")]
     assert len(asked) == 1
+
+
+def album_part(update_id: int, user: int = 88, group: str = "g-1") -> RawUpdate:
+    sender = {"id": user, "is_bot": False, "first_name": "Mai"}
+    return Offline().raw({"update_id": update_id, "message": {
+        "message_id": update_id, "date": 1_773_000_000, "from": sender, "media_group_id": group,
+        "chat": {"id": user, "type": "private"},
+        "photo": [{"file_id": f"small-{update_id}"}, {"file_id": f"big-{update_id}"}]}})
+
+
+async def test_an_album_waits_until_quiet_and_is_one_message_after_a_restart(
+        store: Store) -> None:
+    """Its parts are held (durably) until none came for a while; the chat's next message
+    waits behind it; after a restart the album is still answered once, with every photo."""
+    from bot.base.messages import Photo, Text
+    from tests.channels.harness import spy
+
+    app = App(store, build_registry())
+    seen = spy(app)
+    before = Pipeline(app, Offline(), clock=lambda: NOW, album_quiet=60)
+    await before.ingest([album_part(30), album_part(31), update(32, "/trogiup"),
+                         update(33, "/start", user=99)])
+    assert await before.process_pending() == 1  # only the other person's /start
+    assert [m.key.chat_id for m in seen] == ["99"]
+    after = Pipeline(app, Offline(), clock=lambda: NOW + timedelta(minutes=2))  # restarted
+    assert await after.process_pending() == 2
+    mine = [m.content for m in seen if m.key.chat_id == "88"]
+    assert mine == [Photo(("big-30", "big-31")), Text("/trogiup")]
+    assert len([m for m in outbox(store) if m.chat_id == "88"]) == 2  # one reply each
+
+
+async def test_an_update_that_keeps_failing_is_set_aside_with_its_content(store: Store) -> None:
+    class Broken(Offline):
+        def incoming(self, update: RawUpdate) -> Any:
+            raise RuntimeError("a reading bug")
+
+    pipeline = Pipeline(App(store, build_registry()), Broken())
+    await pipeline.ingest([update(40, "/start")])
+    for _ in range(5):
+        with pytest.raises(RuntimeError):
+            await pipeline.process_pending()
+    assert await pipeline.process_pending() == 1  # the sixth time it is set aside
+    with store.session() as s:
+        row = s.exec(select(InboundUpdate)).one()
+    assert row.status == UpdateStatus.SET_ASIDE and row.reason == "failed 5 times"
+    assert row.payload["message"]["text"] == "/start"  # kept for an officer to see
+    assert await pipeline.process_pending() == 0

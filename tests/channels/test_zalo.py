@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.base.messages import Button, Outgoing
-from bot.channels.zalo import QUOTA_PAUSE_S, IdlePoll, ZaloPlatform, result
+from bot.channels.zalo import IdlePoll, ZaloPlatform, result
 from bot.core.app import App
 from bot.core.context import Context
 from bot.core.router import Command
@@ -94,11 +94,17 @@ async def test_long_texts_and_files_on_zalo(real_app: App, fake_zalo: FakeZalo,
 
 
 def test_zalo_errors_become_the_outbox_errors() -> None:
+    from scheduler.transport import Blocked, Unauthorized
+
     with pytest.raises(IdlePoll):
         result("getUpdates", 408, {"ok": False, "error_code": 408})
     with pytest.raises(RetryAfter) as quota:
         result("sendMessage", 429, {"ok": False, "error_code": 429})
-    assert quota.value.seconds == QUOTA_PAUSE_S
+    assert quota.value.seconds == 0  # no retry_after: the client picks a short pause
+    with pytest.raises(Blocked):
+        result("sendMessage", 403, {"ok": False, "error_code": 403, "description": "blocked"})
+    with pytest.raises(Unauthorized):
+        result("getMe", 401, {"ok": False, "error_code": 401})
     with pytest.raises(Rejected):
         result("sendMessage", 400, {"ok": False, "error_code": 400, "description": "bad"})
     with pytest.raises(Transient):

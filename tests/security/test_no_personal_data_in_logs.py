@@ -9,14 +9,27 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from bot.channels.memory import MemoryChannel
+from bot.channels.telegram_aiogram import AiogramTelegram
+from bot.channels.telegram_ptb import PtbTelegram
+from bot.channels.zalo import ZaloPlatform
+from bot.core.app import App
 from bot.core.text import fold
+from handlers import build_registry
 from storage.models import CitizenQuestion, Household, HouseholdUpdate, MessageLog
+from storage.repo import Store
 from storage.seed import DATA
+from tests.channels.fake_telegram import TOKEN as TG_TOKEN
+from tests.channels.fake_telegram import FakeTelegram
+from tests.channels.fake_zalo import TOKEN as ZALO_TOKEN
+from tests.channels.fake_zalo import FakeZalo
+from tests.channels.harness import TelegramDriver, ZaloDriver, as_user, payload, running
 from tests.security.world import APOLOGY, DA5, NO_DEPRIVATION, Collect
 from tests.test_household import members
 
@@ -163,3 +176,58 @@ def test_the_scanner_finds_what_it_looks_for() -> None:
 def test_the_scan_still_finds_numbers_but_not_addresses() -> None:
     assert leaks(f"gọi {PHONES[0]}") != []
     assert leaks("<sqlite3.Connection object at 0x7f0123456789ab>") == []
+
+
+@pytest.mark.parametrize("library", ["python-telegram-bot", "aiogram", "zalo"])
+async def test_the_channels_log_no_token_text_or_name_at_any_level(library: str,
+                                                                    tmp_path: Path) -> None:
+    """The real libraries against the fake platforms, every logger at DEBUG (their own too,
+    after ``giamngheo run`` quietened them): people's names, texts, phone and ID numbers, an
+    update the library cannot parse, a photo with a caption, then a start with a wrong token."""
+    from bot.channels import logsafe
+
+    undo = logsafe.install([TG_TOKEN, ZALO_TOKEN])
+    try:
+        with everything_at_debug() as handler:
+            await _talk_on(library, tmp_path)
+    finally:
+        undo()
+    text = handler.text()
+    if library == "python-telegram-bot":  # it logs every call's parameters at DEBUG
+        assert "telegram.ext.ExtBot: a library message below WARNING, withheld" in text
+    assert leaks(text) == [], leaks(text)
+    for secret in (TG_TOKEN, TG_TOKEN.split(":")[1], ZALO_TOKEN, ZALO_TOKEN.split(":")[1]):
+        assert secret not in text
+
+
+async def _talk_on(library: str, tmp: Path) -> None:
+    app = App(Store.open(f"sqlite:///{tmp / 'bot.db'}"), build_registry())
+    fake: FakeTelegram | FakeZalo = FakeZalo() if library == "zalo" else FakeTelegram()
+    await fake.start()
+    try:
+        platform, wrong = _platforms(library, fake.url)
+        async with running(app, platform, "polling", tmp):
+            if isinstance(fake, FakeZalo):
+                driver: TelegramDriver | ZaloDriver = ZaloDriver(fake, app.store, [])
+            else:
+                driver = TelegramDriver(fake, app.store, [])
+                named = as_user(payload("telegram/forward_hidden_user.json"), "761")
+                named["message"]["from"]["first_name"] = TYPED_NAMES[0]
+                await fake.push_many([payload("telegram/aiogram_1840_hidden_user.json"),
+                                      named])
+            await driver.say("761", QUESTION)
+            await driver.photo("761", NOTE, b"\xff\xd8 photo \xff\xd9")
+        with pytest.raises(Exception) as refused:
+            await wrong.start()
+        assert type(refused.value).__name__ == "Unauthorized"  # the token not in it
+        await wrong.close()
+    finally:
+        await fake.stop()
+
+
+def _platforms(library: str, url: str) -> tuple[Any, Any]:
+    if library == "zalo":
+        return ZaloPlatform(ZALO_TOKEN, url), ZaloPlatform("1:" + ZALO_TOKEN[::-1], url)
+    if library == "aiogram":
+        return AiogramTelegram(TG_TOKEN, url), AiogramTelegram("1:" + TG_TOKEN[::-1], url)
+    return PtbTelegram(TG_TOKEN, url), PtbTelegram("1:" + TG_TOKEN[::-1], url)
