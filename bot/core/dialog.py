@@ -232,8 +232,8 @@ def _back(dialog: Dialog, state: DialogState, now: datetime, tr: Tr) -> Result:
     answers = {k: v for k, v in state.answers.items() if k != previous or keep}
     new = replace(state, answers=answers, history=state.history[:-1], step=previous,
                   updated=now, pending=None)
-    return Result(new, (prompt(dialog, dialog.step(previous), answers, tr,
-                               back=bool(new.history) or dialog.back_at_start and None),))
+    back = True if new.history else (None if dialog.back_at_start else False)
+    return Result(new, (prompt(dialog, dialog.step(previous), answers, tr, back=back),))
 
 
 def _confirm(dialog: Dialog, state: DialogState, inp: Input, tr: Tr) -> Result:
