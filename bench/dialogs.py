@@ -32,8 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.base.clock import local
 from bot.base.messages import Text
 from handlers import build_registry
+from knowledge.poverty import standard_for_year
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,8 +74,12 @@ class Sim:
         return self.script.popleft()
 
 
+# The indicator questions of this year's standard (the app runs on the real clock).
+QUESTIONS = len(standard_for_year(local(datetime.now(UTC)).year).codes)
+
+
 def script(rng: random.Random) -> list[str]:
-    """One household update: find or add, an event, household size, income, 12 questions."""
+    """One household update: find or add, an event, household size, income, the questions."""
     kind = rng.random()
     if kind < 0.1:  # the household moved away: the short path
         return ["/hogiadinh", "1", rng.choice(QUERIES), "1", "5", "1"]
@@ -82,7 +88,7 @@ def script(rng: random.Random) -> list[str]:
     else:
         start = ["/hogiadinh", "2", " ".join(rng.choice(p) for p in (FAMILY, MIDDLE, GIVEN))]
     income = rng.choice(["8 triệu", "900 nghìn", "1tr5", "2.500.000"])
-    answers = [rng.choice("12") for _ in range(12)]
+    answers = [rng.choice("12") for _ in range(QUESTIONS)]  # "1" (Có): deprived
     return [*start, str(rng.randint(1, 4)), *members(rng), "1", income, *answers, "1"]
 
 

@@ -2,7 +2,8 @@
 
     python bench/kb.py [--only NAME,...] [--stream N] [--seed S]
 
-Sets (question TAB accepted sections TAB optional expected verdict[:topic]; "-" = off-topic):
+Sets (question TAB accepted sections TAB optional expected verdict[:topic] TAB optional entry id
+that must be the top answer, for facts that share a section with others; "-" = off-topic):
 ``../shared/spec/kb_dev.tsv`` (``dev``), the older held-out sets ``bench/kb_heldout*.tsv``, our
 issue-11 sets ``bench/kb_paraphrase_*.tsv`` / ``bench/kb_offtopic_*.tsv`` (``*_dev`` tuned on,
 ``*_heldout`` blind) and the small English set ``bench/kb_en.tsv``.
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.kb_tools import baseline_top1, latency, stream  # noqa: E402
-from knowledge.search import KnowledgeBase, SearchResult  # noqa: E402
+from knowledge.search import Answer, KnowledgeBase, SearchResult  # noqa: E402
 
 TARGETS = {"precision": 0.97, "answered_correct": 0.92, "offtopic_rejected": 0.95}
 OWN_SETS = ["heldout", "heldout2", "heldout3", "paraphrase_dev", "offtopic_dev",
@@ -41,6 +42,7 @@ class Item:
     sections: tuple[str, ...]  # empty = off-topic
     verdict: str | None = None  # expected verdict where the set says
     topic: str | None = None  # expected out-of-scope topic (not_covered rows)
+    entry: str | None = None  # the entry that must answer (a section holds other facts too)
 
     @property
     def offtopic(self) -> bool:
@@ -52,10 +54,11 @@ def read_items(path: Path) -> list[Item]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        question, accepted, expected = ([*line.split("\t"), "", ""])[:3]
+        question, accepted, expected, entry = ([*line.split("\t"), "", "", ""])[:4]
         verdict, _, topic = expected.strip().partition(":")
         sections = tuple(s for s in accepted.split() if s != "-")
-        items.append(Item(question.strip(), sections, verdict or None, topic or None))
+        items.append(Item(question.strip(), sections, verdict or None, topic or None,
+                          entry.strip() or None))
     return items
 
 
@@ -79,7 +82,7 @@ def evaluate(kb: KnowledgeBase, items: Sequence[Item], label: str) -> dict[str, 
     off = [(i, r) for i, r in pairs if i.offtopic]
     ranks = [_rank(i, r) for i, r in on]
     confident = [(i, r) for i, r in pairs if r.confident]
-    good = sum(bool(r.answers) and r.answers[0].section in i.sections for i, r in confident)
+    good = sum(bool(r.answers) and _fits(i, r.answers[0]) for i, r in confident)
     covered = [(i, r) for i, r in pairs if i.verdict == "not_covered"]
     eligible = [(i, r) for i, r in pairs if i.verdict == "eligibility"]
     print_misses(label, pairs)
@@ -103,9 +106,13 @@ def evaluate(kb: KnowledgeBase, items: Sequence[Item], label: str) -> dict[str, 
 def _rank(item: Item, res: SearchResult) -> int:
     """1-based rank of the first acceptable section among the answers (0 = not in the top 10)."""
     for rank, answer in enumerate(res.answers[:10], start=1):
-        if answer.section in item.sections:
+        if _fits(item, answer):
             return rank
     return 0
+
+
+def _fits(item: Item, answer: Answer) -> bool:
+    return answer.section in item.sections and item.entry in (None, answer.entry_id)
 
 
 def _topic(res: SearchResult) -> str | None:
@@ -113,8 +120,9 @@ def _topic(res: SearchResult) -> str | None:
 
 
 def _wrong(item: Item, res: SearchResult) -> bool:
-    top = res.answers[0].section if res.answers else None
-    wrong = res.confident if item.offtopic else not res.confident or top not in item.sections
+    top = res.answers[0] if res.answers else None
+    wrong = res.confident if item.offtopic else (
+        not res.confident or top is None or not _fits(item, top))
     if item.verdict in ("not_covered", "eligibility"):
         wrong |= res.verdict != item.verdict
         wrong |= item.verdict == "not_covered" and _topic(res) != item.topic
@@ -126,6 +134,7 @@ def print_misses(label: str, pairs: Sequence[tuple[Item, SearchResult]]) -> None
     print(f"\n{label}: {len(misses)} of {len(pairs)} question(s) not handled right")
     for item, res in misses:
         want = " ".join(item.sections) or "-"
+        want += f"#{item.entry}" if item.entry else ""
         if item.verdict:
             want += f" {item.verdict}" + (f":{item.topic}" if item.topic else "")
         got = " ".join(a.section for a in res.answers[:3])

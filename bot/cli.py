@@ -71,20 +71,24 @@ def ask(
 def assess(
     json_mode: bool = typer.Option(False, "--json", help="one JSON object a line"),
 ) -> None:
-    """Classify household profiles (JSON, one a line) by the poverty standard."""
-    from knowledge.poverty import assess_json_line, load_standard
+    """Classify household profiles (JSON, one a line) by the poverty standard of the line's
+    "year" (the review year; default: the current year)."""
+    from bot.base.clock import local, utcnow
+    from knowledge.poverty import assess_json_line
 
-    standard = load_standard()
+    this_year = local(utcnow()).year
     failed = False
     for line in sys.stdin:
         if not line.strip():
             continue
-        result = assess_json_line(line, standard)
+        result = assess_json_line(line, year=this_year)
         failed |= "error" in result
         if json_mode or "error" in result:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:
-            typer.echo(f"{result['status']}: {result['deprived_count']} deprived "
+            typer.echo(f"{result['status']} ({result['year']}, {result['standard']}"
+                       f"{'' if result['confirmed'] else ', partly unconfirmed'}): "
+                       f"{result['deprived_count']} deprived "
                        f"({', '.join(result['deprived']) or '-'}); "
                        f"programmes {', '.join(result['programmes']) or '-'}")
     raise typer.Exit(1 if failed else 0)

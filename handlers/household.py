@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot.base.clock import local
 from bot.base.i18n import Tr
 from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
@@ -18,7 +19,14 @@ from bot.core.dialog import Answers, Choice, Dialog, Effect, Group, Invalid, Ste
 from bot.core.router import COLLABORATORS, Command, Journey
 from bot.core.steps import text
 from bot.core.text import closest, fold
-from handlers.household_questions import answers_json, assess, explain, questions, standard
+from handlers.household_questions import (
+    YEAR_NOW,
+    answers_json,
+    assess,
+    explain,
+    questions,
+    standard_of,
+)
 from handlers.mydata import needs_notice, notice
 from handlers.report import village_path
 from handlers.validators import whole_number
@@ -60,7 +68,6 @@ def _after_name(answers: Answers) -> str:
 
 
 def build() -> Dialog:
-    std = standard()
     steps = (
         Step("mode", "household.mode", choices=(Choice("find", "household.find"),
                                                 Choice(NEW, "household.add"))),
@@ -71,18 +78,18 @@ def build() -> Dialog:
              choices=tuple(Choice(e, f"household.event.{e}") for e in EVENTS),
              next=lambda a: None if a["event"] == "moved" else "members"),
         MEMBERS,
-        *(_to_reporter(s) for s in questions(std)[2:]),  # the village says rural or urban,
+        *(_to_reporter(s) for s in questions()[2:]),  # the village says rural or urban,
     )                                                    # the members its size
 
     def summary(answers: Answers, tr: Tr) -> str:
-        return _summary(answers, tr, std)
+        return _summary(answers, tr)
 
     def effects(answers: Answers) -> tuple[Effect, ...]:
-        result = assess(answers, std) if answers["event"] != "moved" else None
+        result = assess(answers) if answers["event"] != "moved" else None
         return (Effect("household_update", {
             "household_id": target_id(answers), "village": answers["_village"],
             "name": answers["name"], "event": answers["event"],
-            "status": result.status.value if result else None, "standard": std.id,
+            "status": result.status.value if result else None, "standard": standard_of(answers).id,
             "answers": answers_json(answers)}),)
 
     return Dialog(NAME, "household.title", steps, summary, effects,
@@ -135,14 +142,14 @@ def target_id(answers: Answers) -> int | None:
     return int(chosen) if chosen and chosen != NEW else None
 
 
-def _summary(answers: Answers, tr: Tr, std: Any) -> str:
+def _summary(answers: Answers, tr: Tr) -> str:
     hid = target_id(answers)
     who = (dict(answers["_households"])[hid] if hid is not None
            else tr("household.new_named", name=answers["name"]))
     lines = [tr("household.summary_title", who=who, village=answers["_village_name"]),
              tr("household.summary_event", event=tr(f"household.event.{answers['event']}"))]
     if answers["event"] != "moved":
-        lines.append(explain(assess(answers, std), answers, std, tr.speaking_as(REPORTER)))
+        lines.append(explain(answers, tr.speaking_as(REPORTER)))
     lines.append(tr("household.needs_approval"))
     if answers.get("_notice"):  # the first household this collaborator records
         lines.append("\n" + notice(tr, Purpose.HOUSEHOLD))
@@ -160,7 +167,7 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     if not path:
         return [Outgoing(ctx.t("report.no_village"))]
     village = path[0]
-    known = {"_village": village.id, "_village_name": village.name,
+    known = {YEAR_NOW: local(ctx.now).year, "_village": village.id, "_village_name": village.name,
              "area": area_type(path), "_designations": designations_of(path),
              "_notice": needs_notice(ctx, Purpose.HOUSEHOLD)}
     return ctx.start_dialog(NAME, known)

@@ -1,10 +1,15 @@
 """The poverty-standard questions, shared by the citizen's self-assessment and the
-collaborator's household update: the same steps, the same rules (knowledge.poverty)."""
+collaborator's household update: the same steps, the same rules (knowledge.poverty).
+
+The rule set is the standard of the review year (``review_year``): the year the dialog began
+in (``_year_now``, from the clock), or the next one when the person chose it in the autumn
+review season. The steps hold the indicators of every standard; each dialog asks only those of
+its own standard, numbered within it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from functools import cache
 from typing import Any
 
 from bot.base.i18n import Tr, fmt_money
@@ -21,45 +26,104 @@ from knowledge.poverty import (
     classify,
     income_per_person,
     load_standard,
+    load_standards,
+    standard_for_year,
 )
 
 YES_NO = (Choice(Answer.YES.value, "assess.yes"), Choice(Answer.NO.value, "assess.no"))
-
-
-def standard(on: date | None = None) -> Standard:
-    return load_standard(on)
+YEAR_NOW = "_year_now"  # the year the dialog began in (the clock's, local time)
+YEAR = "year"  # "this" or "next": asked in the review season only
+NEXT_YEAR = "next"
 
 
 def indicator_key(code: str) -> str:
     return f"q.{code}"
 
 
-def questions(std: Standard, after: str | None = None) -> tuple[Step, ...]:
-    """Area, household size, income, then one plain yes/no question per indicator."""
-    first_indicator = indicator_key(std.codes[0])
-    steps = [
-        Step("area", "assess.area", choices=(Choice(AreaType.RURAL.value, "assess.rural"),
-                                             Choice(AreaType.URBAN.value, "assess.urban")),
+def review_year(answers: Answers) -> int | None:
+    now = answers.get(YEAR_NOW)
+    if not isinstance(now, int):
+        return None
+    return now + 1 if answers.get(YEAR) == NEXT_YEAR else now
+
+
+def standard_of(answers: Answers) -> Standard:
+    """The standard of the answers' review year (the latest one for a state saved before
+    dialogs knew their year)."""
+    year = review_year(answers)
+    return load_standard() if year is None else standard_for_year(year)
+
+
+@cache
+def all_codes() -> tuple[str, ...]:
+    """Every standard's indicator codes, each standard's order kept (a new code follows the
+    code before it in its own standard)."""
+    merged: list[str] = []
+    for std in load_standards():
+        for n, code in enumerate(std.codes):
+            if code not in merged:
+                merged.insert(merged.index(std.codes[n - 1]) + 1 if n else 0, code)
+    return tuple(merged)
+
+
+def questions(after: str | None = None, ask_year: bool = False) -> tuple[Step, ...]:
+    """(The review year,) area, household size, income, then one plain yes/no question per
+    indicator of the review year's standard."""
+    steps = [Step(YEAR, _year_prompt, choices=(Choice("this", "assess.year_this"),
+                                               Choice(NEXT_YEAR, "assess.year_next")))
+             ] if ask_year else []
+    steps += [
+        Step("area", _area_prompt, choices=(Choice(AreaType.RURAL.value, "assess.rural"),
+                                            Choice(AreaType.URBAN.value, "assess.urban")),
              skippable=True),
         Step("people", "assess.people", parse=whole_number(1, 50), skippable=True),
         Step("income_mode", "assess.income_mode",
              choices=(Choice("household", "assess.income_household"),
                       Choice("person", "assess.income_person")), skippable=True,
-             next=lambda a: "income" if a.get("income_mode") else first_indicator),
-        Step("income", _income_prompt, parse=money, skippable=True),
+             next=lambda a: "income" if a.get("income_mode") else _first(a, after)),
+        Step("income", _income_prompt, parse=money, skippable=True,
+             next=lambda a: _first(a, after)),
     ]
-    total = len(std.codes)
-    for number, code in enumerate(std.codes, 1):
-        indicator = std.indicator(code)
-        last = number == total
-        steps.append(Step(indicator_key(code), _question(indicator.question, number, total),
-                          choices=YES_NO, skippable=True,
-                          next=(lambda a: after) if last else None))
+    codes = all_codes()
+    for n, code in enumerate(codes):
+        steps.append(Step(indicator_key(code), _question(code), choices=YES_NO, skippable=True,
+                          next=_following(codes[n + 1:], after)))
     return tuple(steps)
 
 
-def _question(question: object, number: int, total: int) -> Callable[[Answers, Tr], str]:
-    return lambda answers, tr: f"({number}/{total}) {tr.pick(question)}"
+def _first(answers: Answers, after: str | None) -> str | None:
+    return indicator_key(standard_of(answers).codes[0]) if standard_of(answers).codes else after
+
+
+def _following(later: tuple[str, ...], after: str | None) -> Callable[[Answers], str | None]:
+    def rule(answers: Answers) -> str | None:
+        own = standard_of(answers).codes
+        return next((indicator_key(c) for c in later if c in own), after)
+    return rule
+
+
+def _question(code: str) -> Callable[[Answers, Tr], str]:
+    def prompt(answers: Answers, tr: Tr) -> str:
+        std = standard_of(answers)
+        asked = tr.pick(std.indicator(code).question)
+        return f"({std.codes.index(code) + 1}/{len(std.codes)}) {asked}"
+    return prompt
+
+
+def _year_prompt(answers: Answers, tr: Tr) -> str:
+    now = int(answers[YEAR_NOW])
+    lines = [tr("assess.year", this=str(now), next=str(now + 1))]
+    lines += [tr("assess.year_rule", year=str(y), decree=standard_for_year(y).decree)
+              for y in (now, now + 1)]
+    return "\n".join(lines)
+
+
+def _area_prompt(answers: Answers, tr: Tr) -> str:
+    year = review_year(answers)
+    if year is None:
+        return tr("assess.area")
+    return tr("assess.applies", year=str(year), decree=standard_of(answers).decree) + "\n" + \
+        tr("assess.area")
 
 
 def _income_prompt(answers: Answers, tr: Tr) -> str:
@@ -68,7 +132,8 @@ def _income_prompt(answers: Answers, tr: Tr) -> str:
     return tr("assess.income_each")
 
 
-def profile(answers: Answers, std: Standard) -> Profile:
+def profile(answers: Answers, std: Standard | None = None) -> Profile:
+    std = std or standard_of(answers)
     area = AreaType(answers["area"]) if answers.get("area") else None
     income = answers.get("income")
     people = answers.get("people") or len(answers.get("members") or ()) or None
@@ -83,19 +148,31 @@ def profile(answers: Answers, std: Standard) -> Profile:
                    designations=designations)
 
 
-def assess(answers: Answers, std: Standard) -> Assessment:
+def assess(answers: Answers) -> Assessment:
+    std = standard_of(answers)
     return classify(profile(answers, std), std)
 
 
-def explain(result: Assessment, answers: Answers, std: Standard, tr: Tr) -> str:
-    """Plain words: the status the answers point to, why, what may help, who decides."""
-    lines = [tr("assess.result_title"), tr(f"assess.status.{result.status.value}")]
+def head(result: Assessment, answers: Answers, tr: Tr) -> list[str]:
+    """The first lines of every result: which decree, the status, the income against the line."""
+    std = standard_of(answers)
+    year = review_year(answers) or std.valid_from.year  # a state saved before years: latest
+    lines = [tr("assess.result_title", year=str(year), decree=std.decree),
+             tr(f"assess.status.{result.status.value}")]
     prof = profile(answers, std)
     if prof.income_per_person_month is not None and prof.area is not None:
         lines.append(tr("assess.income_line", income=fmt_money(prof.income_per_person_month,
                                                                tr.lang),
                         line=fmt_money(std.income_line[prof.area], tr.lang),
                         area=tr(f"assess.{prof.area.value}").lower()))
+    return lines
+
+
+def explain(answers: Answers, tr: Tr) -> str:
+    """Plain words, in full: the status the answers point to, why, what may help, who
+    decides, and what the decree's text does not confirm."""
+    std, result = standard_of(answers), assess(answers)
+    lines = head(result, answers, tr)
     if result.deprived:
         lines.append(tr("assess.deprived", count=result.deprived_count, total=len(std.codes)))
         lines += [f"• {tr.pick(std.indicator(c).name)}: "
@@ -103,8 +180,18 @@ def explain(result: Assessment, answers: Answers, std: Standard, tr: Tr) -> str:
     if result.status is Status.UNKNOWN:
         lines.append(tr("assess.missing", what=", ".join(_missing(result, std, tr))))
     lines += programmes(result, std, tr)
+    if result.unconfirmed:
+        lines.append(tr("assess.unconfirmed_detail", decree=std.decree,
+                        what=", ".join(_names(result.unconfirmed, std, tr))))
     lines.append(tr("assess.official", reference=std.review_references[0]))
+    lines.append(tr("assess.agency", decree=std.decree, agency=tr.pick(std.agency)))
     return "\n".join(lines)
+
+
+def _names(items: tuple[str, ...], std: Standard, tr: Tr) -> list[str]:
+    names = {"income_line": tr("assess.item_income_line"),
+             "average_band": tr("assess.item_average_band")}
+    return [names.get(i) or tr.pick(std.indicator(i).name) for i in items]
 
 
 def _missing(result: Assessment, std: Standard, tr: Tr) -> list[str]:
@@ -124,5 +211,7 @@ def programmes(result: Assessment, std: Standard, tr: Tr) -> list[str]:
 
 
 def answers_json(answers: Answers) -> dict[str, Any]:
-    """The answers without the context the dialog was started with."""
-    return {k: v for k, v in answers.items() if not k.startswith("_")}
+    """The answers without the context the dialog was started with, plus the review year."""
+    kept = {k: v for k, v in answers.items() if not k.startswith("_")}
+    year = review_year(answers)
+    return kept if year is None else {**kept, "review_year": year}

@@ -1,7 +1,8 @@
 """/tongquan: where my area stands against the plan, as text and as a chart.
 
-By project: the year's figures (latest version of every report) against the plan's 2023
-target where the plan gives a number (Dự án 5: 264 houses, province-wide). By village (a
+By project: the year's figures (latest version of every report) against that year's target
+where a plan gives one (Dự án 5: 264 houses in 2023, province-wide); a year without a target
+says so and is never compared with another year's target. By village (a
 commune officer) or by commune (district, province): the month's reports received and
 received on time. Officers see their own area's subtree only; ``/tongquan CODE`` narrows to
 an area inside it, ``/tongquan YYYY-MM`` picks another month.
@@ -23,7 +24,7 @@ from bot.core.context import Context
 from bot.core.env import private
 from bot.core.router import OFFICIALS, Command, Journey
 from handlers import answer_quality
-from handlers.report_catalog import projects
+from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
 from storage import progress
 from storage.models import Area, AreaLevel
@@ -84,23 +85,33 @@ def share(part: int, whole: int, tr: Tr) -> str:
 
 
 def project_lines(ov: Overview, tr: Tr) -> list[str]:
-    lines, silent = [tr("officer.overview.projects", year=ov.period[:4])], []
+    year = int(ov.period[:4])
+    lines, silent = [tr("officer.overview.projects", year=year)], []
     for proj in projects():
         if not any(ov.totals.get(i.code) for i in proj.indicators):
             silent.append(tr.pick(proj.title).split(":")[0])  # "Dự án 3, TDA 1"
             continue
         lines.append(tr.pick(proj.title))
         for ind in proj.indicators:
-            value = ov.totals.get(ind.code, 0)
-            target = (tr("officer.overview.of_target", target=fmt_number(ind.target_2023,
-                                                                           tr.lang),
-                         share=share(value, ind.target_2023, tr)) if ind.target_2023 else "")
+            value, goal = ov.totals.get(ind.code, 0), ind.target(year)
+            target = (tr("officer.overview.of_target", year=year,
+                         target=fmt_number(goal, tr.lang), share=share(value, goal, tr))
+                      if goal else "")
             lines.append(tr("officer.overview.indicator", name=tr.pick(ind.name),
                             value=fmt_number(value, tr.lang), unit=tr.pick(ind.unit),
                             target=target))
     if silent:
         lines.append(tr("officer.overview.no_figures", projects="; ".join(silent)))
-    return lines
+    return [*lines, *no_target_line(year, tr)]
+
+
+def no_target_line(year: int, tr: Tr) -> list[str]:
+    """Said when the data has targets, but none for this year (figures stand alone)."""
+    years = target_years()
+    if not years or year in years:
+        return []
+    return [tr("officer.overview.no_target_year", year=year,
+               years=", ".join(str(y) for y in years))]
 
 
 def unit_lines(ov: Overview, tr: Tr) -> list[str]:
@@ -139,8 +150,9 @@ def draw(ov: Overview, tr: Tr, path: Path) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    targets = [(tr.pick(i.name), ov.totals.get(i.code, 0), i.target_2023)
-               for p in projects() for i in p.indicators if i.target_2023]
+    year = int(ov.period[:4])
+    targets = [(tr.pick(i.name), ov.totals.get(i.code, 0), goal)
+               for p in projects() for i in p.indicators if (goal := i.target(year))]
     fig = Figure(figsize=(11, max(3.5, 0.4 * len(ov.units) + 1.8)), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, 2, width_ratios=[3, 2]) if targets else [fig.subplots()]

@@ -41,8 +41,10 @@ def _value_step(proj: Project, index: int) -> Step:
     following = proj.indicators[index + 1].code if index + 1 < len(proj.indicators) else None
 
     def prompt(answers: Answers, tr: Tr) -> str:
-        target = (tr("report.target", target=fmt_number(ind.target_2023, tr.lang))
-                  if ind.target_2023 else "")
+        year = int(answers["_period"][:4])
+        goal = ind.target(year)
+        target = (tr("report.target", year=year, target=fmt_number(goal, tr.lang))
+                  if goal else "")
         return tr("report.ask_value", name=tr.pick(ind.name), unit=tr.pick(ind.unit),
                   target=target)
 
@@ -58,7 +60,8 @@ def _plausible(ind: Indicator) -> Callable[[str, Answers], int]:
     def parse(text: str, answers: Answers) -> int:
         value = number(text, answers)
         typical = max(ind.plausible_max, 2 * answers.get("_past", {}).get(ind.code, 0))
-        if value > typical or (ind.target_2023 is not None and value > ind.target_2023):
+        goal = ind.target(int(answers["_period"][:4]))
+        if value > typical or (goal is not None and value > goal):
             raise Doubtful(value, "report.outlier", value=value, typical=typical)
         return value
 

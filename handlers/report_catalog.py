@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,8 +18,12 @@ class Indicator:
     code: str
     name: dict[str, str]
     unit: dict[str, str]
-    target_2023: int | None
     plausible_max: int
+    targets: Mapping[int, int] = field(default_factory=dict)  # year -> province-wide target
+
+    def target(self, year: int) -> int | None:
+        """The target set for that year, or None: never another year's target."""
+        return self.targets.get(year)
 
 
 @dataclass(frozen=True)
@@ -31,9 +37,21 @@ class Project:
 def projects(path: Path = DATA) -> tuple[Project, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
-        Project(p["section"], p["title"], tuple(Indicator(**i) for i in p["indicators"]))
+        Project(p["section"], p["title"], tuple(_indicator(i) for i in p["indicators"]))
         for p in raw["projects"]
     )
+
+
+def _indicator(raw: dict[str, Any]) -> Indicator:
+    targets = raw.get("targets") or {}
+    return Indicator(code=raw["code"], name=raw["name"], unit=raw["unit"],
+                     plausible_max=int(raw["plausible_max"]),
+                     targets={int(year): int(value) for year, value in targets.items()})
+
+
+def target_years() -> tuple[int, ...]:
+    """Every year for which some indicator has a target, oldest first."""
+    return tuple(sorted({y for p in projects() for i in p.indicators for y in i.targets}))
 
 
 def project(section: str) -> Project:

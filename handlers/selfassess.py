@@ -1,18 +1,32 @@
-"""/tudanhgia: a citizen checks their household against the poverty standard.
+"""/tudanhgia: a citizen checks their household against the poverty standard of the review
+year (in the autumn review season: this year or next year, the person chooses).
 
-Nothing is stored unless the citizen agrees at the end."""
+The result fits one phone screen; the details are behind a button. Nothing is stored unless
+the citizen agrees at the end."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.base.clock import local
 from bot.base.i18n import Tr
 from bot.base.messages import Outgoing
 from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect
 from bot.core.router import Action, Command, Journey
-from handlers.household_questions import answers_json, assess, explain, questions, standard
+from handlers.household_questions import (
+    YEAR,
+    YEAR_NOW,
+    answers_json,
+    assess,
+    explain,
+    head,
+    questions,
+    standard_of,
+)
 from handlers.mydata import needs_notice, notice
+from knowledge.poverty import Status
+from knowledge.poverty_standard import review_years
 from storage import personal
 from storage.models import SavedAssessment
 from storage.personal import Purpose
@@ -21,31 +35,49 @@ from storage.repo import designations
 NAME = "tudanhgia"
 
 
-def build() -> Dialog:
-    std = standard()
+def brief(answers: Answers, tr: Tr) -> str:
+    """The result on one screen: the decree, the status, the counts, who decides."""
+    result, std = assess(answers), standard_of(answers)
+    lines = head(result, answers, tr)
+    if result.deprived:
+        lines.append(tr("assess.deprived_short", count=result.deprived_count,
+                        total=len(std.codes)))
+    if result.status is Status.UNKNOWN:
+        lines.append(tr("assess.missing_short", count=len(result.missing)))
+    if result.programmes:
+        lines.append(tr("assess.programmes_short", count=len(result.programmes)))
+    lines.append(tr("assess.unconfirmed_short" if result.unconfirmed else "assess.official_short"))
+    return "\n".join(lines)
 
+
+def build() -> Dialog:
     def summary(answers: Answers, tr: Tr) -> str:
-        text = explain(assess(answers, std), answers, std, tr)
+        text = brief(answers, tr)
         if answers.get("_notice"):  # the first time: what keeping it means
             text += "\n\n" + notice(tr, Purpose.ASSESSMENT)
         return text
 
     def effects(answers: Answers) -> tuple[Effect, ...]:
-        result = assess(answers, std)
+        result = assess(answers)
         return (Effect("save_assessment", {
-            "standard_id": std.id, "status": result.status.value,
+            "standard_id": result.standard_id, "status": result.status.value,
             "deprived": list(result.deprived), "missing": list(result.missing),
             "answers": answers_json(answers)}),)
 
-    return Dialog(NAME, "assess.title", questions(std), summary, effects,
+    return Dialog(NAME, "assess.title", questions(ask_year=True), summary, effects,
                   confirm_prompt="assess.save_prompt", done="assess.saved",
-                  declined="assess.not_saved")
+                  declined="assess.not_saved", details=explain,
+                  back_at_start=False)
 
 
 def start(ctx: Context, args: str, told: dict[str, Any] | None = None) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
-    known = {"_designations": designations(ctx.conn, ctx.area_id),
-             "_notice": needs_notice(ctx, Purpose.ASSESSMENT), **(told or {})}
+    today = local(ctx.now).date()
+    known: dict[str, Any] = {YEAR_NOW: today.year,
+                             "_designations": designations(ctx.conn, ctx.area_id),
+                             "_notice": needs_notice(ctx, Purpose.ASSESSMENT), **(told or {})}
+    if len(review_years(today)) < 2:  # out of the review season: this year's standard
+        known[YEAR] = "this"
     return [intro, *ctx.start_dialog(NAME, known)]
 
 

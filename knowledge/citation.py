@@ -3,8 +3,9 @@
 The citation names the plan's own numbering and heading ("Kế hoạch giảm nghèo năm 2023 của tỉnh
 Ninh Thuận, mục II.2.1.a – Dự án 1: …") or, for facts that come from another instrument
 (Nghị định 07/2021/NĐ-CP, Quyết định 24/2021/QĐ-TTg, Nghị quyết 257/2025/QH15), that
-instrument, never the plan; then the lead agency. Internal ids (``CS.y-te``, ``DA4.1``) never
-appear. The templates are data (``citation`` in ``sections.yaml``).
+instrument, never the plan; then the programme the facts belong to (the 2023 plan: the
+2021–2025 national target programme) and the lead agency. Internal ids (``CS.y-te``,
+``DA4.1``) never appear. The templates are data (``citation`` in ``sections.yaml``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _template(templates: Mapping[str, Mapping[str, str]], key: str, lang: str) -
 
 
 def citation(answer: Citable, catalogue: Catalogue, lang: str = "vi") -> str:
-    """One line: where the facts come from, then the lead agency (when the data names one)."""
+    """One line: where the facts come from, the programme they belong to (none for the poverty
+    standard or the 2025 merger), then the lead agency (when the data names one)."""
     lang = lang if lang in LANGS else "vi"
     templates = catalogue.citation
     english = lang == "en"
@@ -81,6 +83,10 @@ def citation(answer: Citable, catalogue: Catalogue, lang: str = "vi") -> str:
         where = _template(templates, "plan", lang).format(
             numbering=answer.numbering or "", heading=heading)
     parts = [where]
+    programme = catalogue.programmes.get(answer.programme or "")
+    if programme is not None:
+        name = programme.name_en if english else programme.name
+        parts.append(_template(templates, "programme", lang).format(programme=name))
     if answer.agency:
         agency = (catalogue.agencies_en.get(answer.agency) if english else None) or answer.agency
         parts.append(_template(templates, "agency", lang).format(agency=agency))

@@ -28,13 +28,14 @@ from knowledge.poverty_standard import (
     Text,
     load_standard,
     load_standards,
+    standard_for_year,
 )
 
 __all__ = [
     "DATA_PATH", "GROUPS", "NEWLY_ESCAPED", "PLACES", "Answer", "AreaType", "Assessment",
     "Designation", "Indicator", "Profile", "ProfileError", "Rule", "Section", "Standard",
     "StandardError", "Status", "Text", "assess_json_line", "classify", "income_per_person",
-    "load_standard", "load_standards", "parse_profile_json",
+    "load_standard", "load_standards", "parse_profile_json", "standard_for_year",
 ]
 
 
@@ -64,12 +65,18 @@ class Assessment:
     deprived_count: int
     missing: tuple[str, ...]  # "area", "income", indicator codes: what would decide it
     programmes: tuple[str, ...]  # section ids: indicator-driven first, then plan order
-    standard_id: str
+    standard_id: str  # for records
+    decree: str = ""  # shown: "07/2021/NĐ-CP"
+    unconfirmed: tuple[str, ...] = ()  # items the result rests on that the decree's text
+    # does not confirm ("income_line", "average_band", indicator codes): the commune decides
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status.value, "deprived_count": self.deprived_count,
                                "deprived": list(self.deprived),
-                               "programmes": list(self.programmes), "standard": self.standard_id}
+                               "programmes": list(self.programmes), "standard": self.decree,
+                               "confirmed": not self.unconfirmed}
+        if self.unconfirmed:
+            out["unconfirmed"] = list(self.unconfirmed)
         if self.status is Status.UNKNOWN:
             out["missing"] = list(self.missing)
         return out
@@ -113,7 +120,23 @@ def classify(profile: Profile, standard: Standard) -> Assessment:
         missing += ["income"] if income is None else []
         missing += unanswered if len(low) > 1 and Status.POOR in candidates else ()
     programmes = _programmes(profile, deprived_set, candidates, standard)
-    return Assessment(status, deprived, len(deprived), tuple(missing), programmes, standard.id)
+    unsure = _unconfirmed(profile, candidates, frozenset(codes) - set(unanswered), standard)
+    return Assessment(status, deprived, len(deprived), tuple(missing), programmes, standard.id,
+                      standard.decree, unsure)
+
+
+def _unconfirmed(profile: Profile, candidates: tuple[Status, ...], answered: frozenset[str],
+                 std: Standard) -> tuple[str, ...]:
+    """The unconfirmed items of the standard that this result rests on."""
+    used: set[str] = set()
+    if profile.income_per_person_month is not None:
+        used.add("income_line")
+    if Status.AVERAGE in candidates or Status.ABOVE_AVERAGE in candidates:
+        used.add("average_band")
+    if Status.POOR in candidates or Status.NEAR_POOR in candidates:
+        used.update(answered)
+    order = ("income_line", "average_band", *std.codes)
+    return tuple(item for item in order if item in used and item in std.unconfirmed)
 
 
 def _answered(profile: Profile, codes: tuple[str, ...]) -> frozenset[str]:
@@ -221,10 +244,21 @@ def _json_list(obj: dict[str, Any], key: str) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
 
 
-def assess_json_line(line: str, standard: Standard) -> dict[str, Any]:
-    """The `giamngheo assess --json` output object for one input line; never raises."""
+def assess_json_line(line: str, standard: Standard | None = None, *,
+                     year: int | None = None) -> dict[str, Any]:
+    """The `giamngheo assess --json` output object for one input line; never raises.
+
+    The rule set: the line's "year" (the review year) if given, else `year` (the caller's
+    current year), else `standard`. The output names it ("standard": the decree's number)."""
     try:
-        return classify(parse_profile_json(json.loads(line), standard), standard).to_json()
+        obj = json.loads(line)
+        if isinstance(obj, dict) and "year" in obj:
+            year = obj["year"]
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise ProfileError(f"year must be a whole number (the review year), got {year!r}")
+        std = standard_for_year(year) if year is not None else standard or load_standard()
+        out = classify(parse_profile_json(obj, std), std).to_json()
+        return out if year is None else {**out, "year": year}
     except json.JSONDecodeError as exc:
         return {"error": f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"}
     except (ValueError, RecursionError) as exc:

@@ -68,6 +68,7 @@ class Indicator:
     deprived_when: Text
     question: Text  # plain yes/no question for the self-assessment
     deprived_answer: Answer  # the answer to `question` that means "deprived"
+    confirmed: bool = True  # False: the threshold is not confirmed from the decree's text
 
     def is_deprived(self, answered_yes: bool) -> bool:
         return answered_yes == (self.deprived_answer is Answer.YES)
@@ -91,9 +92,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class Standard:
-    id: str
+    id: str  # for records only; never shown
     valid_from: date
     valid_to: date | None  # inclusive; None = still in force
+    decree: str  # the number shown to people and in `giamngheo assess`: "07/2021/NĐ-CP"
+    agency: Text  # the ministry in charge of the standard
     legal_reference: str
     review_references: tuple[str, ...]
     income_line: Mapping[AreaType, int]  # đồng/person/month; at or under = poor or near-poor
@@ -103,6 +106,7 @@ class Standard:
     indicators: tuple[Indicator, ...]
     sections: tuple[Section, ...]  # in plan-sections.md order
     rules: tuple[Rule, ...]
+    unconfirmed: frozenset[str] = frozenset()  # "income_line", "average_band", indicator codes
 
     def __hash__(self) -> int:
         return hash((self.id, self.valid_from))
@@ -116,6 +120,50 @@ class Standard:
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
+
+
+@dataclass(frozen=True)
+class ReviewSeason:
+    """When the commune's annual review runs (month, day; inclusive), and for which year."""
+    start: tuple[int, int]
+    end: tuple[int, int]
+    for_next_year: bool
+    reference: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= (day.month, day.day) <= self.end
+
+
+def review_season(path: Path | str = DATA_PATH) -> ReviewSeason:
+    return _load(Path(path))[1]
+
+
+def review_years(day: date, path: Path | str = DATA_PATH) -> tuple[int, ...]:
+    """The years a household may be assessed for on `day`: this year, and in the review
+    season (for the next year's lists) the next year too, when a standard covers it."""
+    season = review_season(path)
+    years = [day.year]
+    if season.for_next_year and season.contains(day):
+        years.append(day.year + 1)
+    return tuple(y for y in years if _covering(y, Path(path)) is not None)
+
+
+def standard_for_year(year: int, path: Path | str = DATA_PATH) -> Standard:
+    """The rule set of a review year: the standard in force on 1 January of that year."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise StandardError(f"year must be a whole number, got {year!r}")
+    found = _covering(year, Path(path))
+    if found is None:
+        return load_standard(date(max(year, 1), 1, 1), path)  # raises with the known spans
+    return found
+
+
+def _covering(year: int, path: Path) -> Standard | None:
+    if not 1 <= year <= 9999:
+        raise StandardError(f"year out of range: {year}")
+    on = date(year, 1, 1)
+    return next((s for s in load_standards(path)
+                 if s.valid_from <= on and (s.valid_to is None or on <= s.valid_to)), None)
 
 
 def load_standard(on: date | None = None, path: Path | str = DATA_PATH) -> Standard:
@@ -134,13 +182,20 @@ def load_standard(on: date | None = None, path: Path | str = DATA_PATH) -> Stand
     raise StandardError(f"no poverty standard is valid on {on.isoformat()} (known: {spans})")
 
 
-@lru_cache(maxsize=8)
 def load_standards(path: Path = DATA_PATH) -> tuple[Standard, ...]:
     """All standards in the file, oldest first, checked; StandardError if malformed."""
+    return _load(Path(path))[0]
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> tuple[tuple[Standard, ...], ReviewSeason]:
     try:
         root = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         sections, rules = _parse_programmes(root["programmes"])
-        found = [_parse_standard(raw, sections, rules) for raw in root["standards"]]
+        found: list[Standard] = []
+        for raw in sorted(root["standards"], key=lambda m: _date(m["valid_from"])):
+            found.append(_parse_standard(raw, sections, rules, {s.id: s for s in found}))
+        season = _parse_season(root.get("review_season"))
     except (OSError, yaml.YAMLError, LookupError, TypeError, ValueError, AttributeError) as exc:
         raise StandardError(f"{path}: malformed poverty standards: {exc!r}") from exc
     standards = sorted(found, key=lambda s: s.valid_from)
@@ -152,7 +207,7 @@ def load_standards(path: Path = DATA_PATH) -> tuple[Standard, ...]:
                  if r.indicator is not None and r.indicator not in codes]
     if not standards or problems:
         raise StandardError(f"{path}: " + "; ".join(dict.fromkeys(problems or ["no standards"])))
-    return tuple(standards)
+    return tuple(standards), season
 
 
 def _problems(s: Standard) -> list[str]:
@@ -170,21 +225,49 @@ def _problems(s: Standard) -> list[str]:
     return out
 
 
-def _parse_standard(m: dict[str, Any], sections: tuple[Section, ...],
-                    rules: tuple[Rule, ...]) -> Standard:
-    indicators = tuple(Indicator(str(i["code"]), str(i["dimension"]), _text(i["name"]),
-                                 _text(i["deprived_when"]), _text(i["question"]),
-                                 Answer(i["deprived_answer"])) for i in m["indicators"])
+def _parse_standard(m: dict[str, Any], sections: tuple[Section, ...], rules: tuple[Rule, ...],
+                    older: Mapping[str, Standard]) -> Standard:
+    indicators = tuple(_parse_indicator(i, older) for i in m["indicators"])
+    values = ("income_line", "average_band", "deprivation_threshold")
+    unconfirmed = {k for k in values if isinstance(m[k], dict) and m[k].get("confirmed") is False}
     return Standard(
         id=str(m["id"]), valid_from=_date(m["valid_from"]),
         valid_to=None if m.get("valid_to") is None else _date(m["valid_to"]),
+        decree=_str(m["decree"]), agency=_text(m["agency"]),
         legal_reference=str(m["legal_reference"]),
         review_references=tuple(str(r) for r in m.get("review_reference") or ()),
         income_line={a: _whole(m["income_line"][a.value]) for a in AreaType},
         average_band={a: _whole(m["average_band"][a.value]) for a in AreaType},
         deprivation_threshold=_whole(m["deprivation_threshold"]),
         dimensions={str(k): _text(v) for k, v in m["dimensions"].items()},
-        indicators=indicators, sections=sections, rules=rules)
+        indicators=indicators, sections=sections, rules=rules,
+        unconfirmed=frozenset(unconfirmed | {i.code for i in indicators if not i.confirmed}))
+
+
+def _parse_indicator(m: dict[str, Any], older: Mapping[str, Standard]) -> Indicator:
+    """An indicator; `carried_from: ID` takes the older standard's one of the same code,
+    with the fields written next to it replacing its own."""
+    base: dict[str, Any] = {}
+    if "carried_from" in m:
+        was = older[str(m["carried_from"])].indicator(str(m["code"]))
+        base = {"dimension": was.dimension, "name": was.name, "deprived_when": was.deprived_when,
+                "question": was.question, "deprived_answer": was.deprived_answer}
+    f = {**base, **{k: v for k, v in m.items() if k != "carried_from"}}
+    confirmed = f.get("confirmed", True)
+    if not isinstance(confirmed, bool):
+        raise TypeError(f"confirmed must be true or false, got {confirmed!r}")
+    return Indicator(str(f["code"]), str(f["dimension"]), _text(f["name"]),
+                     _text(f["deprived_when"]), _text(f["question"]),
+                     Answer(f["deprived_answer"]), confirmed)
+
+
+def _parse_season(m: dict[str, Any] | None) -> ReviewSeason:
+    if m is None:
+        raise KeyError("review_season")
+    start, end = ((_whole(m[k]["month"]), _whole(m[k]["day"])) for k in ("from", "to"))
+    for month, day in (start, end):
+        date(2000, month, day)  # a real day of the year, or ValueError
+    return ReviewSeason(start, end, bool(m.get("for_next_year", True)), _str(m["reference"]))
 
 
 def _parse_programmes(m: dict[str, Any]) -> tuple[tuple[Section, ...], tuple[Rule, ...]]:
@@ -203,7 +286,15 @@ def _pairs(table: dict[str, Any] | None) -> list[tuple[str, Any]]:
     return [(str(key), item) for key, items in (table or {}).items() for item in items or ()]
 
 
-def _text(m: dict[str, Any]) -> Text:
+def _str(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty text, got {value!r}")
+    return value
+
+
+def _text(m: Any) -> Text:
+    if isinstance(m, Text):
+        return m
     if not all(isinstance(m.get(k), str) and m[k].strip() for k in ("vi", "en")):
         raise ValueError(f"needs non-empty 'vi' and 'en' texts: {m!r}")
     return Text(m["vi"], m["en"])

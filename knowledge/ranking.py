@@ -151,7 +151,7 @@ class Index:
             if feat in hidden:
                 continue
             kind = _kind_weight(feat, self.params)
-            if feat in narrative or feat.isdigit():  # alone, "tuổi" or "20" rank little
+            if feat in narrative or (feat.isdigit() and not _year(feat)):  # "tuổi", "20" alone
                 kind *= self.params.narrative_weight
             weight = kind * min((weights.get(t, 1.0) for t in feat.split(" ")), default=1.0)
             features[feat] = max(features.get(feat, 0.0), weight)
@@ -230,6 +230,11 @@ class Index:
 
 def _length(counts: Counter[str]) -> int:
     return sum(tf for feat, tf in counts.items() if _is_unigram(feat))
+
+
+def _year(token: str) -> bool:
+    """A year (2021, 2027…) tells which period is asked about, unlike an age or an amount."""
+    return len(token) == 4 and token.startswith("20")
 
 
 def _is_unigram(feat: str) -> bool:

@@ -67,8 +67,8 @@ async def test_rejection_needs_a_reason_asked_once_and_changes_nothing(make_bot,
 async def test_a_new_household_is_added_on_approval(make_bot):
     collaborator = make_bot("ctv-demo")
     await talk(collaborator, ["/hogiadinh", "Thêm hộ mới", "Đinh Văn Mới", "Mới rơi vào nghèo",
-                              *members(3), "Mỗi người mỗi tháng", "900 nghìn", *(["1"] * 8),
-                              *(["2"] * 4), "Đồng ý"])
+                              *members(3), "Mỗi người mỗi tháng", "900 nghìn", *(["1"] * 12),
+                              "Đồng ý"])
     officer = make_bot("canbo-demo")
     await officer.say("/duyet")
     await officer.press("Duyệt")

@@ -98,3 +98,17 @@ async def test_officers_see_the_not_right_share_and_the_questions_behind_it(make
     assert "1/1 (100%)" in overview
     questions = (await officer.say("/cauhoi"))[0].text
     assert "«hộ cận nghèo có được hỗ trợ bảo hiểm y tế không»" in questions
+
+
+async def test_answers_say_which_programme_and_the_2025_facts_cite_their_resolutions(
+        bot) -> None:
+    text = (await bot.say("hộ cận nghèo có được hỗ trợ bảo hiểm y tế không"))[0].text
+    assert ("Thuộc Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021–2025"
+            in text)
+    assert "Chương trình giai đoạn 2021–2025 đã kết thúc" in text
+    text = (await bot.say("chuong trinh giam ngheo bay gio la gi"))[0].text
+    assert "423.000 tỷ đồng" in text and "Nguồn: Nghị quyết 257/2025/QH15" in text
+    assert "Kế hoạch giảm nghèo năm 2023 của tỉnh" not in text
+    text = (await bot.say("ninh thuan da sap nhap vao khanh hoa chua"))[0].text
+    assert "từ ngày 1/7/2025" in text and "Nghị quyết 1667/NQ-UBTVQH15" in text
+    assert "Kế hoạch giảm nghèo năm 2023 của tỉnh" not in text and "đã kết thúc" not in text

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.base.clock import local, utcnow
+
 GIAMNGHEO = shutil.which("giamngheo") or str(Path(sys.executable).parent / "giamngheo")
 
 
@@ -74,13 +76,20 @@ def test_ask_contract_reads_questions_from_stdin(tmp_path: Path) -> None:
 def test_assess_contract_keeps_going_after_a_bad_line(tmp_path: Path) -> None:
     lines = ('{"area": "rural", "income_per_person_month": 1400000, '
              '"deprived": ["bao-hiem-y-te", "nha-tieu"]}\nnot json\n'
-             '{"area": "urban", "income_per_person_month": 2000001, "deprived": []}\n')
+             '{"area": "urban", "income_per_person_month": 2000001, "deprived": [], '
+             '"year": 2026}\n'
+             '{"area": "urban", "income_per_person_month": 2000001, "deprived": [], '
+             '"year": 2027}\n')
     done = run(["assess", "--json"], lines, tmp_path)
     assert done.returncode == 1
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert out[0]["status"] == "near_poor" and out[0]["deprived_count"] == 2
     assert out[0]["programmes"][:2] == ["CS.y-te", "CS.nuoc-ve-sinh"]
-    assert "error" in out[1] and out[2]["status"] == "average"
+    assert out[0]["year"] == local(utcnow()).year   # no "year": the current one
+    assert "error" in out[1]
+    assert (out[2]["status"], out[2]["standard"]) == ("average", "07/2021/NĐ-CP")
+    assert (out[3]["status"], out[3]["standard"]) == ("near_poor", "351/2025/NĐ-CP")
+    assert out[3]["confirmed"] is False   # 351/2025's thresholds are not all confirmed
 
 
 def test_updates_set_aside_are_listed_shown_and_put_back(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from storage.models import Conversation, Household, HouseholdUpdate
 from tests.test_report import talk
 from tests.transcript import Transcript
 
-NO_DEPRIVATION = ["2"] * 8 + ["1"] * 4  # questions 9-12: "yes" is the good answer
+NO_DEPRIVATION = ["2"] * 12  # the 12 questions of 07/2021 (test clock: 2026); "Có" = deprived
 PEOPLE = [("Minh", "Chủ hộ", "1975"), ("Lan", "Vợ/chồng", "1978"), ("Tuấn", "Con", "2005"),
           ("Hà", "Con", "2012"), ("Bà Sáu", "Cha/mẹ", "1950")]
 
@@ -56,7 +56,7 @@ async def test_new_household_shows_likely_duplicate_first(make_bot, request):
                                                           "Không, đây là hộ mới"]
     await talk(bot, ["Không, đây là hộ mới", "Mới rơi vào nghèo", *members(3),
                      "Mỗi người mỗi tháng",
-                     "900 nghìn", "1", "2", "2", "1", "2", "2", "1", "2", "1", "1", "1", "1",
+                     "900 nghìn", "1", "2", "2", "1", "2", "2", "1", "2", "2", "2", "2", "2",
                      "Đồng ý"], script)
     script.check("household-new-vi", request)
     [update] = updates(bot.app)

@@ -121,3 +121,14 @@ async def test_another_village_cannot_touch_my_report(make_bot, app) -> None:
 async def test_photo_outside_a_report_is_answered_politely(bot) -> None:
     replies = await bot.send_photo("some-photo")
     assert "chỉ nhận ảnh" in replies[0].text
+
+
+async def test_the_prompt_names_only_the_target_of_the_reports_own_year(make_bot, clock) -> None:
+    from tests.officer.helpers import local
+
+    clock.now = local("2023-05-10T09:00")
+    replies = await talk(make_bot("ctv-demo"), ["/baocao", DA5])
+    assert "Chỉ tiêu năm 2023 của cả tỉnh: 264." in replies[-1].text
+    clock.now = local("2026-05-10T09:00")
+    replies = await talk(make_bot("ctv-demo"), ["/huy", "/baocao", DA5])
+    assert "Chỉ tiêu" not in replies[-1].text and "264" not in replies[-1].text

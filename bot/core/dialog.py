@@ -22,6 +22,7 @@ from bot.core.state import CONFIRM, DialogState, revision_of
 from bot.core.steps import (
     BACK,
     CHOICE,
+    DETAILS,
     NO,
     SKIP,
     YES,
@@ -58,6 +59,10 @@ class Dialog:
     confirm_prompt: str = "dialog.confirm"
     done: str = "dialog.saved"  # "" when the effects' replies say it all
     declined: str = "dialog.not_saved"
+    # A short summary may keep the rest behind a "see details" button on the confirmation.
+    details: Callable[[Answers, Tr], str] | None = None
+    # False: the first question asked has no "back" even when steps before it were skipped.
+    back_at_start: bool = True
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -87,7 +92,8 @@ def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -
     key: str | None = dialog.steps[0].key if dialog.steps else None  # none: confirm only
     key = _unanswered(dialog, key, answers)
     state = DialogState(dialog.name, key or CONFIRM, answers, (), now, now, dialog.revision)
-    reply = (prompt(dialog, dialog.step(key), answers, tr) if key
+    back = None if dialog.back_at_start else False
+    reply = (prompt(dialog, dialog.step(key), answers, tr, back=back) if key
              else confirmation(dialog, answers, tr))
     return Result(state, (reply,))
 
@@ -109,23 +115,30 @@ def _still_fits(step: Step, value: Any) -> bool:
     return not step.choices or value is None or any(c.value == value for c in step.choices)
 
 
-def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr) -> Outgoing:
+def prompt(dialog: Dialog, step: Step, answers: Answers, tr: Tr,
+           back: bool | None = None) -> Outgoing:
+    """The step's question and buttons; "back" where there is a step to go back to (by
+    default: any step but the first; a dialog's first question asked has none)."""
+    back = step.key != dialog.steps[0].key if back is None else back
     if step.group is not None:
-        return repeat.prompt(step, answers, tr, back=step.key != dialog.steps[0].key)
+        return repeat.prompt(step, answers, tr, back=back)
     choices = step.choices_for(answers)
     buttons = [Button(c.text(tr), f"{CHOICE}{c.value}") for c in choices]
     if step.skippable:
         label = step.skip_label if isinstance(step.skip_label, str) else step.skip_label(answers)
         buttons.append(Button(tr(label), SKIP))
-    if step.key != dialog.steps[0].key:
+    if back:
         buttons.append(Button(tr("dialog.back"), BACK))
     typed = step.parse is not None and not choices
     return Outgoing(text(step.prompt, answers, tr), tuple(buttons), numbered=not typed)
 
 
-def confirmation(dialog: Dialog, answers: Answers, tr: Tr) -> Outgoing:
-    body = dialog.summary(answers, tr) + "\n\n" + tr(dialog.confirm_prompt)
-    buttons = (Button(tr("dialog.yes"), YES), Button(tr("dialog.no"), NO),
+def confirmation(dialog: Dialog, answers: Answers, tr: Tr, detailed: bool = False) -> Outgoing:
+    """The summary (or, when asked, the details) and the yes / no / back buttons."""
+    shown = dialog.details if detailed and dialog.details else dialog.summary
+    body = shown(answers, tr) + "\n\n" + tr(dialog.confirm_prompt)
+    more = (Button(tr("dialog.details"), DETAILS),) if dialog.details and not detailed else ()
+    buttons = (Button(tr("dialog.yes"), YES), Button(tr("dialog.no"), NO), *more,
                Button(tr("dialog.back"), BACK))
     return Outgoing(body, buttons)
 
@@ -219,7 +232,8 @@ def _back(dialog: Dialog, state: DialogState, now: datetime, tr: Tr) -> Result:
     answers = {k: v for k, v in state.answers.items() if k != previous or keep}
     new = replace(state, answers=answers, history=state.history[:-1], step=previous,
                   updated=now, pending=None)
-    return Result(new, (prompt(dialog, dialog.step(previous), answers, tr),))
+    back = True if new.history else (None if dialog.back_at_start else False)
+    return Result(new, (prompt(dialog, dialog.step(previous), answers, tr, back=back),))
 
 
 def _confirm(dialog: Dialog, state: DialogState, inp: Input, tr: Tr) -> Result:
@@ -228,5 +242,7 @@ def _confirm(dialog: Dialog, state: DialogState, inp: Input, tr: Tr) -> Result:
         return Result(None, done, dialog.effects(state.answers))
     if inp == Press(NO):
         return Result(None, (Outgoing(tr(dialog.declined)),))
+    if inp == Press(DETAILS) and dialog.details is not None:
+        return Result(state, (confirmation(dialog, state.answers, tr, detailed=True),))
     return Result(state, (Outgoing(tr("dialog.choose_button")),
                           confirmation(dialog, state.answers, tr)))

@@ -13,6 +13,7 @@ from bot.base.messages import Input, Press, Text
 Answers = Mapping[str, Any]
 Prompt = str | Callable[[Answers, Tr], str]  # a translation key, or text made from the answers
 BACK, SKIP, YES, NO = "ctl:back", "ctl:skip", "ctl:yes", "ctl:no"
+DETAILS = "ctl:details"  # the confirmation's "see details" button
 CHOICE = "dlg:"
 
 

@@ -14,7 +14,7 @@ from bot.web import scope
 from bot.web.render import page
 from bot.web.state import read, web_of
 from handlers import officework
-from handlers.report_catalog import projects
+from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
 from storage import feedback, overdue, progress, rates, review
 from storage.models import Area, AreaLevel
@@ -117,5 +117,6 @@ def progress_page(request: Request) -> Response:
         figures = progress.indicator_totals(session, shown.id, year)
         return page(request, who, "progress.html", shown=shown, year=year,
                     years=list(range(now.year, now.year - 4, -1)), projects=projects(),
+                    target_years=target_years(),
                     figures=figures, months=trend(session, cal, shown, year, now),
                     trail_rows=scope.trail(session, who, shown))

@@ -38,6 +38,9 @@ def test_sets_use_contract_ids_and_known_topics(kb: KnowledgeBase, name: str) ->
         assert (item.verdict == "not_covered") == (item.topic is not None), item.question
         assert item.topic is None or item.topic in topics, item.question
         assert item.verdict != "eligibility" or item.sections == ("CN",), item.question
+        if item.entry is not None:
+            entry = next(e for e in kb.entries if e.id == item.entry)
+            assert entry.section in item.sections, item.question
 
 
 def test_issue_11_sets_are_large_enough() -> None:

@@ -1,4 +1,5 @@
-"""The poverty-standard rules (Nghị định 07/2021/NĐ-CP) as table tests at every boundary."""
+"""The poverty-standard rules (Nghị định 07/2021/NĐ-CP, and 351/2025/NĐ-CP from 2027) as table
+tests at every boundary."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from knowledge.poverty import (
     DATA_PATH,
+    Answer,
     AreaType,
     Designation,
     Profile,
@@ -25,8 +27,11 @@ from knowledge.poverty import (
     classify,
     income_per_person,
     load_standard,
+    load_standards,
     parse_profile_json,
+    standard_for_year,
 )
+from knowledge.poverty_standard import review_years
 
 CODES = ("viec-lam", "nguoi-phu-thuoc", "dinh-duong", "bao-hiem-y-te", "giao-duc-nguoi-lon",
          "tre-em-di-hoc", "chat-luong-nha-o", "dien-tich-nha-o", "nuoc-sinh-hoat", "nha-tieu",
@@ -276,8 +281,8 @@ def test_contract_example_line(std: Standard) -> None:
     assert out["deprived_count"] == 2
     assert out["deprived"] == ["bao-hiem-y-te", "nha-tieu"]
     assert out["programmes"][:2] == ["CS.y-te", "CS.nuoc-ve-sinh"]
-    assert out["standard"] == "nd07-2021"
-    assert "missing" not in out
+    assert out["standard"] == "07/2021/NĐ-CP" and out["confirmed"] is True
+    assert "missing" not in out and "unconfirmed" not in out
     json.dumps(out)
 
 
@@ -356,7 +361,9 @@ def test_the_standard_figures_and_references(std: Standard) -> None:
     assert len({i.dimension for i in std.indicators}) == 6
 
 
-def test_questions_are_plain_yes_no_in_both_languages(std: Standard) -> None:
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_questions_are_plain_yes_no_in_both_languages(year: int) -> None:
+    std = standard_for_year(year)
     for ind in std.indicators:
         assert "không" in ind.question.vi and "?" in ind.question.vi, ind.code
         assert ind.question.en.startswith(("Is ", "Does ", "Counting ", "Of ")), ind.code
@@ -365,15 +372,20 @@ def test_questions_are_plain_yes_no_in_both_languages(std: Standard) -> None:
     bhyt = std.indicator("bao-hiem-y-te")
     assert bhyt.question.vi == "Có ai trong nhà từ 6 tuổi trở lên chưa có thẻ BHYT không?"
     assert bhyt.is_deprived(answered_yes=True)
-    assert not std.indicator("nuoc-sinh-hoat").is_deprived(answered_yes=True)
-    assert std.indicator("nha-tieu").is_deprived(answered_yes=False)
+    # asked the other way round before issue 11: now "Có" is the deprivation here too
+    water, latrine = std.indicator("nuoc-sinh-hoat"), std.indicator("nha-tieu")
+    assert "chưa sạch" in water.question.vi and "not clean" in water.question.en
+    assert "chưa có" in latrine.question.vi and latrine.is_deprived(answered_yes=True)
+    assert not latrine.is_deprived(answered_yes=False)
 
 
 # ---------------------------------------------------------------- validity periods
 
 def test_dates_pick_the_standard_in_force(std: Standard) -> None:
     assert load_standard(date(2022, 1, 1)).id == "nd07-2021"
-    assert load_standard().id == "nd07-2021"
+    assert load_standard(date(2026, 12, 31)).id == "nd07-2021"
+    assert load_standard(date(2027, 1, 1)).id == "nd351-2025"
+    assert load_standard().id == "nd351-2025"   # the latest
     with pytest.raises(StandardError, match="2021-12-31"):
         load_standard(date(2021, 12, 31))   # before 2022: no fallback to the earliest
 
@@ -387,23 +399,86 @@ def _write(tmp_path: Path, edit: Any) -> Path:
 
 
 def _add_fake_decree(data: dict[str, Any]) -> None:
-    old = data["standards"][0]
-    new = {**old, "id": "fake-2026", "valid_from": date(2026, 1, 1), "valid_to": None,
-           "legal_reference": "Nghị định giả định (test only)",
-           "income_line": {"rural": 1_800_000, "urban": 2_300_000},
-           "average_band": {"rural": 2_700_000, "urban": 3_450_000}}
-    old["valid_to"] = date(2025, 12, 31)
+    old = data["standards"][-1]
+    new = {**old, "id": "fake-2031", "decree": "99/2030/NĐ-CP", "valid_from": date(2031, 1, 1),
+           "valid_to": None, "legal_reference": "Nghị định giả định (test only)",
+           "income_line": {"rural": 3_000_000, "urban": 3_600_000},
+           "average_band": {"rural": 4_500_000, "urban": 5_400_000},
+           "indicators": [{"code": c, "carried_from": "nd351-2025"} for c in
+                          [i["code"] for i in old["indicators"]]]}
+    old["valid_to"] = date(2030, 12, 31)
     data["standards"].append(new)
 
 
 def test_a_new_decree_is_a_data_change(tmp_path: Path) -> None:
     path = _write(tmp_path, _add_fake_decree)
-    old, new = load_standard(date(2025, 12, 31), path), load_standard(date(2026, 1, 1), path)
-    assert (old.id, new.id, load_standard(path=path).id) == ("nd07-2021", "fake-2026", "fake-2026")
-    household = full(R, 1_700_000, 3)
+    old, new = load_standard(date(2030, 12, 31), path), load_standard(date(2031, 1, 1), path)
+    assert (old.id, new.id, load_standard(path=path).id) == ("nd351-2025", "fake-2031",
+                                                             "fake-2031")
+    household = full(R, 2_500_000, 3)
     assert classify(household, old).status is AVG
     assert classify(household, new).status is POOR
-    assert classify(household, new).standard_id == "fake-2026"
+    assert classify(household, new).standard_id == "fake-2031"
+    assert classify(household, new).decree == "99/2030/NĐ-CP"
+    # carried over without a mark: confirmed; the same questions as the standard before
+    assert new.unconfirmed == frozenset() and new.codes == old.codes
+    assert new.indicator("rac-thai").question == old.indicator("rac-thai").question
+
+
+# ---------------------------------------------------------------- 2026 and 2027 (351/2025)
+
+def test_the_review_year_picks_the_decree() -> None:
+    line = '{"area": "rural", "income_per_person_month": 2000000, "deprived": [], "year": %d}'
+    y2026, y2027 = (assess_json_line(line % y) for y in (2026, 2027))
+    assert (y2026["standard"], y2026["status"], y2026["year"]) == ("07/2021/NĐ-CP", "average",
+                                                                  2026)
+    assert (y2027["standard"], y2027["status"], y2027["year"]) == ("351/2025/NĐ-CP",
+                                                                  "near_poor", 2027)
+    # the default year is the caller's (the CLI passes the clock's year)
+    plain = '{"area": "urban", "income_per_person_month": 2800000, "deprived": []}'
+    assert assess_json_line(plain, year=2027)["status"] == "near_poor"   # on the new line
+    assert assess_json_line(plain, year=2026)["status"] == "average"
+    assert "error" in assess_json_line(line % 2021) and "error" in assess_json_line(
+        '{"area": "rural", "income_per_person_month": 1, "year": "2027"}')
+
+
+def test_351_lines_and_threshold() -> None:
+    new = standard_for_year(2027)
+    assert (new.income_line[R], new.income_line[U]) == (2_200_000, 2_800_000)
+    assert new.deprivation_threshold == 3 and len(new.dimensions) == 6
+    assert classify(full(R, 2_200_000, 3), new).status is POOR
+    assert classify(full(R, 2_200_000, 2), new).status is NEAR
+    assert classify(Profile(R, 2_200_001, frozenset(new.codes)), new).status is not POOR
+    assert "tiep-can-thong-tin" not in new.codes
+    assert {"dich-vu-so", "rac-thai"} <= set(new.codes)
+    assert new.indicator("rac-thai").dimension == "nuoc-ve-sinh"
+    assert new.agency.vi == "Bộ Nông nghiệp và Môi trường"
+
+
+def test_unconfirmed_items_are_named_in_the_result() -> None:
+    new, old = standard_for_year(2027), standard_for_year(2026)
+    above = classify(Profile(R, 3_000_000, frozenset()), new)
+    assert above.unconfirmed == ("average_band",)   # the band above the line is provisional
+    low = classify(Profile(R, 1_000_000, frozenset({"rac-thai"})), new)
+    assert "rac-thai" in low.unconfirmed and "average_band" not in low.unconfirmed
+    assert assess_json_line('{"area": "rural", "income_per_person_month": 1, "deprived": [],'
+                            ' "year": 2027}')["confirmed"] is False
+    assert classify(Profile(R, 1_000_000, frozenset({"nha-tieu"})), old).unconfirmed == ()
+
+
+def test_review_season_adds_next_year() -> None:
+    assert review_years(date(2026, 8, 31)) == (2026,)
+    assert review_years(date(2026, 9, 1)) == (2026, 2027)
+    assert review_years(date(2026, 12, 31)) == (2026, 2027)
+    assert review_years(date(2027, 1, 1)) == (2027,)
+
+
+def test_every_question_asks_for_the_deprivation() -> None:
+    """"Có" always means the deprivation, in every standard (issue 11)."""
+    for standard in load_standards():
+        for indicator in standard.indicators:
+            assert indicator.deprived_answer is Answer.YES, (standard.id, indicator.code)
+            assert indicator.is_deprived(answered_yes=True)
 
 
 @pytest.mark.parametrize("edit", [

@@ -50,7 +50,7 @@ from tests.test_household import members
 CHANNEL = "memory"
 APOLOGY = "Xin lỗi, hệ thống vừa gặp sự cố"
 BUSY = t(Lang.VI, "error.busy")
-NO_DEPRIVATION = ["2"] * 8 + ["1"] * 4  # the 12 indicator questions, no deprivation
+NO_DEPRIVATION = ["2"] * 12  # the 12 questions of 07/2021 (test clock: 2026); "Có" = deprived
 DA5 = "Dự án 5: Hỗ trợ nhà ở hộ nghèo, cận nghèo ở huyện nghèo"
 
 # Who plays which role. The second commune (22903) has its own collaborator and officer.
