@@ -60,10 +60,11 @@ def more_villages(world: World, rnd: random.Random) -> list[tuple[int, int]]:
     """Six villages in the demo commune, each with households and a collaborator."""
     made = []
     with world.store.session() as s:
-        commune = find_area(s, "2023", "22783")
+        commune = find_area(s, "2025-07", "22786")  # Xã Bác Ái Tây, the demo commune
         assert commune is not None
         for i, name in enumerate(VILLAGES):
-            village = Area(code=f"DEMO-22783-{i + 3}", name=name, level=AreaLevel.VILLAGE,
+            village = Area(epoch=commune.epoch, code=f"DEMO-22783-{i + 3}", name=name,
+                           kind="thôn", level=AreaLevel.VILLAGE, valid_from=commune.valid_from,
                            parent_id=commune.id, is_demo=True)
             s.add(village)
             s.flush()

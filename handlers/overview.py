@@ -4,14 +4,17 @@ By project: the year's figures (latest version of every report) against that yea
 where a plan gives one (Dự án 5: 264 houses in 2023, province-wide); a year without a target
 says so and is never compared with another year's target. By village (a
 commune officer) or by commune (district, province): the month's reports received and
-received on time. Officers see their own area's subtree only; ``/tongquan CODE`` narrows to
-an area inside it, ``/tongquan YYYY-MM`` picks another month.
+received on time. Across the 2025 reform (``storage.rollup``): villages roll up under
+today's communes, a year with targets also shows its figures by 2023 district, and records of
+a split unit are shown as waiting for assignment. Officers see their own area's subtree
+only; ``/tongquan CODE`` narrows to an area inside it, ``/tongquan YYYY-MM`` picks another
+month.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,9 +29,9 @@ from bot.core.router import OFFICIALS, Command, Journey
 from handlers import answer_quality
 from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
-from storage import progress
+from storage import progress, rollup
 from storage.models import Area, AreaLevel
-from storage.people import in_scope
+from storage.people import in_scope, subtree_ids
 from storage.progress import Unit
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -69,6 +72,8 @@ class Overview:
     totals: dict[str, int]
     units: list[Unit]
     by_village: bool
+    districts: list[tuple[str | None, dict[str, int]]] = field(default_factory=list)
+    unassigned: rollup.Unassigned = field(default_factory=rollup.Unassigned.none)
 
 
 def gather(session: Session, area: Area, period: str, cal: Calendar) -> Overview:
@@ -76,8 +81,12 @@ def gather(session: Session, area: Area, period: str, cal: Calendar) -> Overview
     by_village = area.level in (AreaLevel.COMMUNE, AreaLevel.VILLAGE)
     units = progress.completeness(session, area.id, period, deadline_end(cal, period),
                                   by_village)
-    totals = progress.indicator_totals(session, area.id, int(period[:4]))
-    return Overview(area, period, deadline(cal, period), totals, units, by_village)
+    year = int(period[:4])
+    totals = progress.indicator_totals(session, area.id, year)
+    districts = (rollup.by_former_district(session, progress.indicator_totals_by_area(
+        session, subtree_ids(session, area.id), year)) if year in target_years() else [])
+    return Overview(area, period, deadline(cal, period), totals, units, by_village, districts,
+                    rollup.unassigned(session, area.id))
 
 
 def share(part: int, whole: int, tr: Tr) -> str:
@@ -102,7 +111,24 @@ def project_lines(ov: Overview, tr: Tr) -> list[str]:
                             target=target))
     if silent:
         lines.append(tr("officer.overview.no_figures", projects="; ".join(silent)))
-    return [*lines, *no_target_line(year, tr)]
+    return [*lines, *district_lines(ov, tr), *no_target_line(year, tr)]
+
+
+def district_lines(ov: Overview, tr: Tr) -> list[str]:
+    """The year's figures with a target, by 2023 district (the plan set targets by those
+    districts: the poor district Bác Ái), computed from the lineage."""
+    year = int(ov.period[:4])
+    targeted = [i for p in projects() for i in p.indicators if i.target(year)]
+    lines = []
+    for district, values in ov.districts:
+        figures = [tr("officer.overview.district_figure", name=tr.pick(i.name),
+                      value=fmt_number(values[i.code], tr.lang), unit=tr.pick(i.unit))
+                   for i in targeted if values.get(i.code)]
+        if figures:
+            name = district or tr("officer.overview.district_unknown")
+            lines.append(tr("officer.overview.former_district", district=name,
+                            figures="; ".join(figures)))
+    return [tr("officer.overview.by_former_district", year=year), *lines] if lines else []
 
 
 def no_target_line(year: int, tr: Tr) -> list[str]:
@@ -119,7 +145,7 @@ def unit_lines(ov: Overview, tr: Tr) -> list[str]:
     lines = [tr(key, period=fmt_month(ov.period, tr.lang),
                 deadline=fmt_date(ov.deadline, tr.lang))]
     if not ov.units:
-        return [*lines, tr("officer.overview.no_villages")]
+        return [*lines, tr("officer.overview.no_villages"), *unassigned_lines(ov, tr)]
     for u in ov.units:
         if ov.by_village:
             state = ("officer.overview.on_time" if u.on_time else "officer.overview.late"
@@ -130,7 +156,16 @@ def unit_lines(ov: Overview, tr: Tr) -> list[str]:
     expected = sum(u.expected for u in ov.units)
     received, on_time = sum(u.received for u in ov.units), sum(u.on_time for u in ov.units)
     lines.append(tr("officer.overview.total") + " " + _counts(expected, received, on_time, tr))
-    return lines
+    return [*lines, *unassigned_lines(ov, tr)]
+
+
+def unassigned_lines(ov: Overview, tr: Tr) -> list[str]:
+    waiting = ov.unassigned
+    if not (waiting.households or waiting.reports):
+        return []
+    return [tr("officer.overview.unassigned", units=", ".join(waiting.units),
+               households=fmt_number(waiting.households, tr.lang),
+               reports=fmt_number(waiting.reports, tr.lang))]
 
 
 def _counts(expected: int, received: int, on_time: int, tr: Tr) -> str:

@@ -6,11 +6,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert
+from sqlalchemy import Connection, bindparam, func, insert, or_, union
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.base.clock import local
+from storage.lineage import AreaLineage
 from storage.models import Household, HouseholdUpdate, Report, ReportVersion, UpdateDecision
 
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
@@ -103,12 +104,23 @@ def past_max(session: Session, area_id: int) -> dict[str, int]:
 
 
 _HOUSEHOLD = Household.__table__  # type: ignore[attr-defined]
+_NEAR = AreaLineage.__table__.alias("near")  # type: ignore[attr-defined]
+_FAR = AreaLineage.__table__.alias("far")  # type: ignore[attr-defined]
+_CONTINUED = union(  # the villages this one continues whole, one or two epochs back
+    core_select(_NEAR.c.old_id).where(_NEAR.c.new_id == bindparam("area_id"),
+                                      _NEAR.c.partial.is_(False)),
+    core_select(_FAR.c.old_id).join(_NEAR, _NEAR.c.old_id == _FAR.c.new_id)
+    .where(_NEAR.c.new_id == bindparam("area_id"), _NEAR.c.partial.is_(False),
+           _FAR.c.partial.is_(False)))
 _NAMES = (core_select(_HOUSEHOLD.c.id, _HOUSEHOLD.c.head_name)
-          .where(_HOUSEHOLD.c.area_id == bindparam("area_id")).order_by(_HOUSEHOLD.c.id))
+          .where(or_(_HOUSEHOLD.c.area_id == bindparam("area_id"),
+                     _HOUSEHOLD.c.area_id.in_(_CONTINUED)))
+          .order_by(_HOUSEHOLD.c.id))
 
 
 def village_households(conn: Connection, area_id: int) -> list[list[Any]]:
-    """``[id, head's name]`` of every household registered in the village."""
+    """``[id, head's name]`` of every household registered in the village, and in the
+    village of an earlier epoch it continues (a household keeps the unit it was made in)."""
     return [[r[0], r[1]] for r in conn.execute(_NAMES, {"area_id": area_id})]
 
 

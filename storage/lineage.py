@@ -79,7 +79,31 @@ def _edges(session: Session) -> list[tuple[int, int, bool]]:
     return [(int(n), int(o), bool(p)) for n, o, p in rows]
 
 
-def _walk(start: int, step: dict[int, list[tuple[int, bool]]]) -> dict[int, bool]:
+Step = dict[int, list[tuple[int, bool]]]
+
+
+def forward_map(session: Session) -> Step:
+    """old id -> [(new id, partial)]: who took each unit over."""
+    forward: Step = {}
+    for new, old, partial in _edges(session):
+        forward.setdefault(old, []).append((new, partial))
+    return forward
+
+
+def back_map(session: Session) -> Step:
+    """new id -> [(old id, partial)]: what each unit took over."""
+    backward: Step = {}
+    for new, old, partial in _edges(session):
+        backward.setdefault(new, []).append((old, partial))
+    return backward
+
+
+def whole_successors(area_id: int, forward: Step) -> set[int]:
+    """Later units that took over all of ``area_id`` (no partial step on the way)."""
+    return {i for i, partial in walk(area_id, forward).items() if not partial}
+
+
+def walk(start: int, step: Step) -> dict[int, bool]:
     """Every id reachable from ``start`` -> partial (True only if every path was partial)."""
     found: dict[int, bool] = {}
     frontier = [(start, False)]
@@ -103,18 +127,12 @@ def _links(session: Session, found: dict[int, bool]) -> list[Link]:
 
 def successor_ids(session: Session, area_id: int) -> dict[int, bool]:
     """id -> partial of every later unit that took over ``area_id`` (transitively)."""
-    forward: dict[int, list[tuple[int, bool]]] = {}
-    for new, old, partial in _edges(session):
-        forward.setdefault(old, []).append((new, partial))
-    return _walk(area_id, forward)
+    return walk(area_id, forward_map(session))
 
 
 def predecessor_ids(session: Session, area_id: int) -> dict[int, bool]:
     """id -> partial of every earlier unit ``area_id`` took over (transitively)."""
-    backward: dict[int, list[tuple[int, bool]]] = {}
-    for new, old, partial in _edges(session):
-        backward.setdefault(new, []).append((old, partial))
-    return _walk(area_id, backward)
+    return walk(area_id, back_map(session))
 
 
 def successors(session: Session, area_id: int) -> list[Link]:

@@ -30,20 +30,49 @@ class InviteResult(StrEnum):
     HAS_ROLE = "has_role"
 
 
-def subtree_ids(session: Session, area_id: int) -> list[int]:
-    """The area and everything under it (two or three levels, any depth)."""
-    found, frontier = [area_id], [area_id]
+def _reach(session: Session, area_id: int) -> tuple[list[int], list[int]]:
+    """(ids in scope, ids needing assignment) from ``area_id``: its subtree, widened by the
+    subtrees of the units it (or anything under it) took over whole; units taken over only in
+    part (a split ward) are followed separately, their records belong to no one unit yet."""
+    back = lineage.back_map(session)
+    found, seen, frontier, partial = [area_id], {area_id}, [area_id], []
     while frontier:  # ids only: a province has about a thousand areas
         children = session.exec(select(Area.id).where(col(Area.parent_id).in_(frontier))).all()
-        frontier = [int(i) for i in children if i is not None]
+        older = [(old, p) for here in frontier for old, p in back.get(here, [])]
+        partial += [old for old, p in older if p and old not in seen]
+        frontier = [i for i in dict.fromkeys([*(int(c) for c in children if c is not None),
+                                              *(old for old, p in older if not p)])
+                    if i not in seen]
+        seen.update(frontier)
         found += frontier
-    return found
+    shared: list[int] = []
+    for root in dict.fromkeys(partial):
+        shared += [i for i in _reach(session, root)[0] if i not in seen and i not in shared]
+    return found, shared
+
+
+def subtree_ids(session: Session, area_id: int) -> list[int]:
+    """The area and everything under it (two or three levels, any depth), and, through the
+    lineage, everything under the units it took over whole (a 2025 commune sees the records
+    made under its 2023 communes and their villages)."""
+    return _reach(session, area_id)[0]
+
+
+def unassigned_ids(session: Session, area_id: int) -> list[int]:
+    """Units under a partly taken-over predecessor (Phường Đông Hải of 2025-01, split between
+    two new units): their records are shown as needing assignment, never counted twice."""
+    return _reach(session, area_id)[1]
 
 
 def in_scope(session: Session, user: User, area_id: int | None) -> bool:
-    """An area is in a user's scope when the user's area is the area or one of its parents."""
-    while area_id is not None and user.area_id is not None:
-        if area_id == user.area_id:
+    """An area is in a user's scope when the user's area (or a unit that took it over whole)
+    is the area or one of its parents, or took over (whole) one of them."""
+    if user.area_id is None:
+        return False
+    roots = set(acting_roots(session, user.area_id))
+    forward = lineage.forward_map(session)
+    while area_id is not None:
+        if area_id in roots or roots & lineage.whole_successors(area_id, forward):
             return True
         area = session.get(Area, area_id)
         area_id = area.parent_id if area else None
@@ -52,9 +81,9 @@ def in_scope(session: Session, user: User, area_id: int | None) -> bool:
 
 def acting_roots(session: Session, area_id: int) -> list[int]:
     """Where someone bound to ``area_id`` acts today: the area, and once it has closed, the
-    current units that took it over (the province of 2023 -> Tỉnh Khánh Hòa)."""
+    current units that took it over whole (the province of 2023 -> Tỉnh Khánh Hòa)."""
     return [area_id, *(x.area.id for x in lineage.current_units(session, area_id)
-                       if x.area.id is not None and x.area.id != area_id)]
+                       if x.area.id is not None and x.area.id != area_id and not x.partial)]
 
 
 def invitable_areas(session: Session, user: User, role: Role) -> list[Area]:

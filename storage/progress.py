@@ -8,12 +8,13 @@ compared as they are stored (UTC).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, true
+from sqlalchemy import Integer, and_, case, cast, func, or_, true
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -32,6 +33,7 @@ from storage.models import (
     User,
 )
 from storage.people import subtree_ids
+from storage.rollup import Places
 
 PUSH_CHANNELS = ("telegram", "zalo")
 VILLAGE = AreaLevel.VILLAGE.value
@@ -63,25 +65,41 @@ def _first_sent(period: str) -> Any:
             .group_by(col(Report.area_id)).subquery())
 
 
+def _month(period: str) -> tuple[date, date]:
+    year, month = int(period[:4]), int(period[5:7])
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+
+
 def completeness(session: Session, root_id: int, period: str, due_before: datetime,
                  by_village: bool) -> list[Unit]:
-    """Per village (``by_village``) or per commune of the area's subtree."""
+    """Per village (``by_village``) or per commune of the area's subtree, counting the
+    villages that existed in that month; communes are today's (``rollup.Places``): a 2023
+    village's reports count for the commune that took its commune over."""
     ids = subtree_ids(session, root_id)
     first = _first_sent(period)
-    village = aliased(Area)
-    unit = village if by_village else aliased(Area)
+    start, end = _month(period)
     on_time = func.sum(case((first.c.first < due_before, 1), else_=0))
-    columns: tuple[Any, ...] = (unit.id, unit.name, func.count(col(village.id)),
-                                func.count(first.c.first), on_time)
-    query = (sa_select(*columns)
-             .select_from(village).outerjoin(first, first.c.area_id == village.id))
-    if not by_village:
-        query = query.join(unit, col(unit.id) == col(village.parent_id))
-    query = (query.where(col(village.level) == VILLAGE, col(village.id).in_(ids),
-                         col(village.valid_to).is_(None))
-             .group_by(col(unit.id), col(unit.name)).order_by(col(unit.name)))
-    return [Unit(int(i), str(n), int(e), int(r), int(t or 0))
-            for i, n, e, r, t in _run(session, query).all()]
+    columns: tuple[Any, ...] = (Area.id, Area.name, Area.parent_id, func.count(first.c.first),
+                                on_time)
+    query = (sa_select(*columns).select_from(Area).outerjoin(first, first.c.area_id == Area.id)
+             .where(col(Area.level) == VILLAGE, col(Area.id).in_(ids),
+                    or_(col(Area.valid_to).is_(None), col(Area.valid_to) >= start),
+                    or_(col(Area.valid_from).is_(None), col(Area.valid_from) <= end))
+             .group_by(col(Area.id), col(Area.name), col(Area.parent_id)))
+    villages = [(int(i), str(n), p, int(r), int(t or 0)) for i, n, p, r, t in
+                _run(session, query).all()]
+    if by_village:
+        return sorted((Unit(i, n, 1, r, t) for i, n, _, r, t in villages),
+                      key=lambda u: (u.name, u.area_id))
+    places, sums = Places(session), dict[int, Unit]()
+    for village_id, _, parent, received, timely in villages:
+        commune = places.commune_of(village_id) or places.areas.get(parent)
+        if commune is None or commune.id is None:
+            continue
+        had = sums.get(commune.id, Unit(commune.id, commune.name, 0, 0, 0))
+        sums[commune.id] = Unit(commune.id, commune.name, had.expected + 1,
+                                had.received + received, had.on_time + timely)
+    return sorted(sums.values(), key=lambda u: (u.name, u.area_id))
 
 
 def _pairs(session: Session, column: Any) -> Any:
@@ -105,18 +123,35 @@ def indicator_totals(session: Session, root_id: int, year: int) -> dict[str, int
     return {str(k): int(v or 0) for k, v in session.exec(query).all()}
 
 
+def indicator_totals_by_area(session: Session, ids: list[int],
+                             year: int) -> dict[int, dict[str, int]]:
+    """Like ``indicator_totals``, per unit the reports were made under."""
+    pairs = _pairs(session, ReportVersion.values)
+    query = (select(Report.area_id, pairs.c.key, func.sum(cast(pairs.c.value, Integer)))
+             .join(ReportVersion, and_(col(ReportVersion.report_id) == col(Report.id),
+                                       col(ReportVersion.version) == col(Report.version)))
+             .join(pairs, true())
+             .where(col(Report.area_id).in_(ids),
+                    col(Report.period).between(f"{year:04d}-01", f"{year:04d}-12"))
+             .group_by(col(Report.area_id), pairs.c.key))
+    found: dict[int, dict[str, int]] = {}
+    for area_id, key, value in session.exec(query).all():
+        found.setdefault(int(area_id), {})[str(key)] = int(value or 0)
+    return found
+
+
 def village_paths(session: Session, root_id: int) -> dict[int, dict[str, str]]:
-    """For each village under the area: the names of its levels (district, commune, ...)."""
-    areas = {a.id: a for a in session.exec(select(Area)).all()}  # a province: ~1,000 rows
+    """For each village under the area: its commune today and its district in the 2023 plan
+    (both from the lineage; a commune still to be assigned keeps its own name)."""
+    places = Places(session)
     paths: dict[int, dict[str, str]] = {}
-    for area in (areas.get(i) for i in subtree_ids(session, root_id)):
+    for area in (places.areas.get(i) for i in subtree_ids(session, root_id)):
         if area is None or area.level != VILLAGE or area.id is None:
             continue
-        path: dict[str, str] = {}
-        node: Area | None = area
-        while node is not None:
-            path[node.level] = node.name
-            node = areas.get(node.parent_id) if node.parent_id is not None else None
+        path = {node.level: node.name for node in reversed(places.up(area.id))}
+        commune, district = places.commune_of(area.id), places.former_district(area.id)
+        path.update({"commune": commune.name} if commune else {})
+        path["district"] = district.name if district else ""
         paths[area.id] = path
     return paths
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from storage.lineage import link
+from storage.lineage import back_map, link
 from storage.models import Area, AreaLevel, Household, Identity, User
 
 DATA = Path(__file__).parent / "data"
@@ -60,7 +60,7 @@ class _Units:
             self.codes[(epoch, code)] = area
         area.kind = area.kind or kind_of(name)
         area.valid_from = area.valid_from or start
-        area.valid_to = area.valid_to or (None if is_demo else end)
+        area.valid_to = area.valid_to or end
         self.session.add(area)
         self.session.flush()
         return area
@@ -115,6 +115,31 @@ def _seed_2025(units: _Units) -> None:
             link(units.session, area, earlier)
 
 
+def _inherit_designations(units: _Units) -> None:
+    """A unit of a later epoch carries a programme designation (poor district, coastal
+    commune) when every unit it took over carried it, on itself or above it: Xã Bác Ái Tây
+    (all of it from Huyện Bác Ái) stays in the poor district's programmes; Xã Mỹ Sơn (partly
+    from Ninh Sơn) does not. Epoch by epoch, so 2025-01 inherits from 2023 first."""
+    by_id = {a.id: a for a in units.codes.values()}
+    back = back_map(units.session)
+
+    def carried(area: Area | None) -> set[str]:
+        found: set[str] = set()
+        while area is not None:
+            found |= set(area.designations)
+            area = by_id.get(area.parent_id)
+        return found
+
+    for area in sorted(by_id.values(), key=lambda a: a.epoch):
+        olds = [by_id.get(old) for old, _ in back.get(area.id or 0, [])]
+        if not olds or area.level == AreaLevel.PROVINCE:
+            continue
+        shared = set.intersection(*(carried(old) for old in olds)) - carried(area)
+        if shared:
+            area.designations = sorted({*area.designations, *shared})
+            units.session.add(area)
+
+
 def seed_areas(session: Session, demo: bool) -> None:
     units = _Units(session)
     _seed_2023(units)
@@ -124,10 +149,14 @@ def seed_areas(session: Session, demo: bool) -> None:
         if row["designation"] not in area.designations:
             area.designations = [*area.designations, row["designation"]]
             session.add(area)
+    _inherit_designations(units)
     if demo:
         for row in _rows("demo-villages.csv"):
-            units.ensure(row["commune_epoch"], row["code"], row["name"], AreaLevel.VILLAGE,
-                         units.codes[(row["commune_epoch"], row["commune_code"])], is_demo=True)
+            epoch = row["commune_epoch"]
+            village = units.ensure(epoch, row["code"], row["name"], AreaLevel.VILLAGE,
+                                   units.codes[(epoch, row["commune_code"])], is_demo=True)
+            if row["from"]:
+                link(session, village, units.codes[(row["from"], row["code"])])
         seed_demo_users(session, units.codes)
         seed_demo_households(session, units.codes)
 

@@ -24,7 +24,7 @@ async def test_officer_invites_and_a_new_person_joins(make_bot, request) -> None
     officer, script = make_bot("canbo-demo"), Transcript()
     replies = await talk(officer, ["/moi"], script)
     assert [b.label for b in replies[0].buttons][:2] == [
-        "Thôn Mẫu Hai (dữ liệu mẫu), Xã Phước Bình", "Thôn Mẫu Một (dữ liệu mẫu), Xã Phước Bình"]
+        "Thôn Mẫu Hai (dữ liệu mẫu), Xã Bác Ái Tây", "Thôn Mẫu Một (dữ liệu mẫu), Xã Bác Ái Tây"]
     replies = await talk(officer, ["1", "Đồng ý"], script)
     code = replies[-1].text.split("Mã mời: ")[1].split()[0]
     newcomer = make_bot("newcomer")

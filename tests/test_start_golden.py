@@ -28,7 +28,7 @@ async def test_greeting_names_role_and_area(make_bot) -> None:
     assert "cộng tác viên" in collaborator[0].text
     assert "Thôn Mẫu Một" in collaborator[0].text
     officer = await make_bot("canbo-demo").say("/start")
-    assert "cán bộ" in officer[0].text and "Xã Phước Bình" in officer[0].text
+    assert "cán bộ" in officer[0].text and "Xã Bác Ái Tây" in officer[0].text
 
 
 async def test_unknown_name_is_a_new_citizen(make_bot) -> None:

@@ -16,7 +16,7 @@ from bot.web.state import read, web_of
 from handlers import officework
 from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
-from storage import feedback, overdue, progress, rates, review
+from storage import feedback, overdue, progress, rates, review, rollup
 from storage.models import Area, AreaLevel
 from storage.people import subtree_ids
 from storage.progress import Unit
@@ -115,7 +115,11 @@ def progress_page(request: Request) -> Response:
         shown, year = scope.area(request, session, who), scope.year(request, now)
         assert shown.id is not None
         figures = progress.indicator_totals(session, shown.id, year)
+        districts = (rollup.by_former_district(session, progress.indicator_totals_by_area(
+            session, subtree_ids(session, shown.id), year)) if year in target_years() else [])
+        targeted = [i for p in projects() for i in p.indicators if i.target(year)]
         return page(request, who, "progress.html", shown=shown, year=year,
+                    districts=districts, targeted=targeted,
                     years=list(range(now.year, now.year - 4, -1)), projects=projects(),
                     target_years=target_years(),
                     figures=figures, months=trend(session, cal, shown, year, now),

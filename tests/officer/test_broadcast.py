@@ -23,13 +23,13 @@ async def test_broadcast_to_collaborators_golden(make_bot, app, request) -> None
     [row] = outbox(app, "broadcast:")
     assert (row.channel, row.chat_id, row.user_id, row.priority) == ("telegram", "777", ctv, 2)
     assert row.dedup_key.endswith(f":{ctv}")
-    assert row.payload["text"].startswith("Thông báo của cán bộ giảm nghèo (Xã Phước Bình)")
+    assert row.payload["text"].startswith("Thông báo của cán bộ giảm nghèo (Xã Bác Ái Tây)")
     assert TEXT in row.payload["text"]
 
 
 async def test_people_without_a_push_channel_are_counted_not_queued(make_bot, app) -> None:
     replies = await talk(make_bot("canbo-demo"), ["/thongbao", "Người dân", TEXT])
-    assert "Người dân của Xã Phước Bình, 1 người. 0 người nhận được" in replies[0].text
+    assert "Người dân của Xã Bác Ái Tây, 1 người. 0 người nhận được" in replies[0].text
     replies = await make_bot("canbo-demo").say("Đồng ý")
     assert "Đã xếp hàng 0 tin nhắn; 1 người chưa có kênh nhận tin" in replies[-1].text
     assert outbox(app, "broadcast:") == []

@@ -31,7 +31,7 @@ async def test_xlsx_has_two_sheets_with_headers_numbers_and_dates(make_bot, cloc
     assert load_workbook(path).sheetnames == ["Báo cáo", "Sổ hộ", "Thông tin xuất"]
     header, first, second = rows(path, "Báo cáo")
     assert list(header) == REPORT_HEADERS
-    assert first[:4] == ("2026-03", "Huyện Bác Ái", "Xã Phước Bình", "Thôn Mẫu Một (dữ liệu mẫu)")
+    assert first[:4] == ("2026-03", "Huyện Bác Ái", "Xã Bác Ái Tây", "Thôn Mẫu Một (dữ liệu mẫu)")
     assert (first[6], first[7], first[8], second[7]) == ("Nhà khởi công", 3, "căn", 2)
     assert isinstance(first[7], int) and isinstance(first[9], int)
     assert first[10] == datetime(2026, 3, 20, 9, 0) and first[12] == "Có"  # local time

@@ -40,7 +40,7 @@ async def test_province_overview_by_commune(make_bot, clock) -> None:
     await report(make_bot, clock, "2026-03-20T09:00")
     text = (await make_bot("admin-demo").say("/tongquan"))[0].text
     assert "theo xã" in text
-    assert "• Xã Phước Bình: 1/2 thôn đã báo cáo (50%), đúng hạn 1/2 (50%)" in text
+    assert "• Xã Bác Ái Tây: 1/2 thôn đã báo cáo (50%), đúng hạn 1/2 (50%)" in text
     assert "• Xã Phước Dinh: 0/1 thôn đã báo cáo (0%)" in text
     assert "Cả địa bàn: 1/3 thôn đã báo cáo (33,3%)" in text
 
@@ -87,5 +87,5 @@ async def test_english(make_bot) -> None:
     officer = make_bot("canbo-demo")
     await officer.say("/lang en")
     replies = await officer.say("/overview")
-    assert replies[0].text.startswith("OVERVIEW of Xã Phước Bình")
+    assert replies[0].text.startswith("OVERVIEW of Xã Bác Ái Tây")
     assert "not reported" in replies[0].text and replies[1].text == "Overview chart"

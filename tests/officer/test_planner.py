@@ -103,7 +103,7 @@ def test_dry_run_writes_nothing_and_explains(app, clock) -> None:
     assert outbox(app) == []
     assert [line.split()[:3] for line in lines] == [["canbo-demo", "officer", "digest"],
                                                     ["admin-demo", "admin", "escalate"]]
-    assert "Xã Phước Bình: 2/2" in lines[1] and "Xã Phước Dinh: 1/1" in lines[1]
+    assert "Xã Bác Ái Tây: 2/2" in lines[1] and "Xã Phước Dinh: 1/1" in lines[1]
     tick(app.store, CAL, clock)
     assert all("đã xếp hàng" in line for line in dry_run(app.store, CAL, clock.now))
 
@@ -141,4 +141,4 @@ def test_escalation_message_names_the_communes(app, clock) -> None:
     [row] = [r for r in outbox(app, "remind:") if ":escalate:" in r.dedup_key]
     assert row.user_id == user_id(app, "admin-demo")
     assert "quá hạn 5 ngày (hạn 25/3/26)" in row.payload["text"]
-    assert "• Xã Phước Bình: 2/2 thôn chưa báo cáo\n• Xã Phước Dinh: 1/1" in row.payload["text"]
+    assert "• Xã Bác Ái Tây: 2/2 thôn chưa báo cáo\n• Xã Phước Dinh: 1/1" in row.payload["text"]

@@ -16,7 +16,7 @@ CAL = load_calendar()
 
 
 def seed(session) -> dict[str, int]:
-    ids = {a.code: a.id for a in session.exec(select(Area).where(Area.epoch == "2023")).all()}
+    ids = {a.code: a.id for a in session.exec(select(Area).where(Area.epoch == "2025-07")).all()}
     author = session.exec(select(User).where(User.handle == "ctv-demo")).one().id
 
     def save(code: str, when: datetime, values: dict[str, int], project: str = "DA5") -> None:
@@ -35,27 +35,27 @@ def test_completeness_and_totals(any_store) -> None:  # noqa: F811
     with any_store.session() as s:
         ids = seed(s)
         due = deadline_end(CAL, "2026-03")
-        villages = progress.completeness(s, ids["22783"], "2026-03", due, by_village=True)
+        villages = progress.completeness(s, ids["22786"], "2026-03", due, by_village=True)
         assert [(u.name[:12], u.expected, u.received, u.on_time) for u in villages] == [
             ("Thôn Mẫu Hai", 1, 1, 0), ("Thôn Mẫu Một", 1, 1, 1)]
-        communes = progress.completeness(s, ids["58"], "2026-03", due, by_village=False)
+        communes = progress.completeness(s, ids["56"], "2026-03", due, by_village=False)
         assert [(u.name, u.expected, u.received, u.on_time) for u in communes] == [
-            ("Xã Phước Bình", 2, 2, 1), ("Xã Phước Dinh", 1, 0, 0)]
-        assert progress.indicator_totals(s, ids["58"], 2026) == {
+            ("Xã Bác Ái Tây", 2, 2, 1), ("Xã Phước Dinh", 1, 0, 0)]
+        assert progress.indicator_totals(s, ids["56"], 2026) == {
             "nha_khoicong": 4 + 1 + 7, "nha_hoanthanh": 2, "mohinh": 1}
-        assert progress.indicator_totals(s, ids["22783"], 2025) == {}
+        assert progress.indicator_totals(s, ids["22786"], 2025) == {}
 
 
 def test_export_rows_and_audiences(any_store) -> None:  # noqa: F811
     with any_store.session() as s:
         ids = seed(s)
-        march = list(progress.report_rows(s, ids["22783"], "2026-03"))
+        march = list(progress.report_rows(s, ids["22786"], "2026-03"))
         assert len(march) == 3 and {r[4] for r in march} == {1, 2}  # versions
-        assert len(list(progress.report_rows(s, ids["58"], None))) == 4
-        assert len(list(progress.household_rows(s, ids["22783"]))) == 6
-        paths = progress.village_paths(s, ids["22783"])
+        assert len(list(progress.report_rows(s, ids["56"], None))) == 4
+        assert len(list(progress.household_rows(s, ids["22786"]))) == 6
+        paths = progress.village_paths(s, ids["22786"])
         assert paths[ids["DEMO-22783-1"]]["district"] == "Huyện Bác Ái"
-        assert progress.audience_counts(s, ids["22783"], "collaborator") == (1, 0)
-        assert progress.audience_counts(s, ids["22903"], "collaborator") == (0, 0)
+        assert progress.audience_counts(s, ids["22786"], "collaborator") == (1, 0)
+        assert progress.audience_counts(s, ids["22888"], "collaborator") == (0, 0)
         assert progress.reported(s, ["2026-03"]) == {
             (ids["DEMO-22783-1"], "2026-03"), (ids["DEMO-22783-2"], "2026-03")}

@@ -53,7 +53,8 @@ BUSY = t(Lang.VI, "error.busy")
 NO_DEPRIVATION = ["2"] * 12  # the 12 questions of 07/2021 (test clock: 2026); "Có" = deprived
 DA5 = "Dự án 5: Hỗ trợ nhà ở hộ nghèo, cận nghèo ở huyện nghèo"
 
-# Who plays which role. The second commune (22903) has its own collaborator and officer.
+# Who plays which role. The second commune (Xã Phước Dinh, 22888 since 2025-07; 22903 before)
+# has its own collaborator and officer.
 CITIZEN, COLLABORATOR, OFFICER, ADMIN = "nguoidan-demo", "ctv-demo", "canbo-demo", "admin-demo"
 ROLE_USERS = {Role.CITIZEN: CITIZEN, Role.COLLABORATOR: COLLABORATOR, Role.OFFICER: OFFICER,
               Role.ADMIN: ADMIN}
@@ -170,7 +171,7 @@ def build_world(tmp: Path) -> World:
     clock = FakeClock()
     world = World(store, App(store, build_registry(), clock=clock), clock)
     for user, role, code in [(OTHER_COLLABORATOR, Role.COLLABORATOR, "DEMO-22903-1"),
-                             (OTHER_OFFICER, Role.OFFICER, "22903"),
+                             (OTHER_OFFICER, Role.OFFICER, "22888"),
                              (SIBLING_COLLABORATOR, Role.COLLABORATOR, "DEMO-22783-2")]:
         replies = world.say(user, f"/start {world.invite(role, code)}")
         assert replies[0].text.startswith("Chào mừng"), texts(replies)

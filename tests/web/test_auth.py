@@ -22,7 +22,7 @@ def test_the_chat_gives_officers_a_link_that_signs_in_once(world: World) -> None
     assert browser.get(path).status_code == 200  # a link preview does not use it up
     assert browser.get(path).status_code == 200
     assert browser.post(path, follow_redirects=False).status_code == 303
-    assert "Tổng quan: Xã Phước Bình" in text_of(browser.get("/").text)
+    assert "Tổng quan: Xã Bác Ái Tây" in text_of(browser.get("/").text)
     again = client(world).post(path, follow_redirects=False)
     assert again.status_code == 400 and "đã được dùng" in again.text
 

@@ -48,7 +48,7 @@ def test_sign_in_approve_answer_and_download(live: tuple[World, str, Any],
                                              tmp_path: Path) -> None:
     world, base, browser = live
     page = signed_in(world, base, browser)
-    assert page.get_by_role("heading", level=1).inner_text() == "Tổng quan: Xã Phước Bình"
+    assert page.get_by_role("heading", level=1).inner_text() == "Tổng quan: Xã Bác Ái Tây"
     number = world.ids["update"]
     page.get_by_role("link", name="Duyệt", exact=True).click()
     page.locator(f"#update-{number}").get_by_role("button", name="Duyệt", exact=True).click()
