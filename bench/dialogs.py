@@ -47,7 +47,8 @@ from bot.base.i18n import t  # noqa: E402
 from bot.base.messages import ConversationKey, Incoming, Lang, Outgoing  # noqa: E402
 from bot.core.app import App  # noqa: E402
 from storage.delivery import enqueue  # noqa: E402
-from storage.models import Area, Conversation, HouseholdUpdate, Identity, User  # noqa: E402
+from storage.lineage import area_for_code  # noqa: E402
+from storage.models import Conversation, HouseholdUpdate, Identity, User  # noqa: E402
 from storage.repo import Store  # noqa: E402
 
 VILLAGES = ("DEMO-22783-1", "DEMO-22783-2", "DEMO-22903-1")
@@ -102,7 +103,7 @@ def members(rng: random.Random) -> list[str]:
 
 def make_users(store: Store, count: int, rng: random.Random) -> list[Sim]:
     with store.session() as s:
-        areas = [s.exec(select(Area).where(Area.code == c)).one().id for c in VILLAGES]
+        areas = [getattr(area_for_code(s, c), "id", None) for c in VILLAGES]
         users = [User(role="collaborator", area_id=areas[i % len(areas)], language="vi")
                  for i in range(count)]
         s.add_all(users)

@@ -32,6 +32,7 @@ from scheduler.planner import tick  # noqa: E402
 from scheduler.timetable import load_calendar  # noqa: E402
 from storage import feedback  # noqa: E402
 from storage.fieldwork import save_report  # noqa: E402
+from storage.lineage import find_area  # noqa: E402
 from storage.models import Area, AreaLevel, Household, Identity, User  # noqa: E402
 from tests.security.world import World, build_world  # noqa: E402
 from tests.web.helpers import link_for  # noqa: E402
@@ -59,7 +60,8 @@ def more_villages(world: World, rnd: random.Random) -> list[tuple[int, int]]:
     """Six villages in the demo commune, each with households and a collaborator."""
     made = []
     with world.store.session() as s:
-        commune = s.exec(select(Area).where(Area.code == "22783")).one()
+        commune = find_area(s, "2023", "22783")
+        assert commune is not None
         for i, name in enumerate(VILLAGES):
             village = Area(code=f"DEMO-22783-{i + 3}", name=name, level=AreaLevel.VILLAGE,
                            parent_id=commune.id, is_demo=True)

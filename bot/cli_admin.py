@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from bot.base.clock import utcnow
 from bot.base.messages import Role
-from storage.models import Area
+from storage.lineage import area_for_code
 from storage.people import ROLE_LEVELS, create_invite
 from storage.repo import Store
 
@@ -16,7 +14,7 @@ def issue_invite(store: Store, role: str, area_code: str, days: int) -> tuple[st
     if role not in {r.value for r in ROLE_LEVELS}:
         return "", "", f"unknown role {role!r}: collaborator, officer or admin"
     with store.session() as session:
-        area = session.exec(select(Area).where(Area.code == area_code)).first()
+        area = area_for_code(session, area_code)  # the open unit; "2023:22783" for an old one
         if area is None or area.id is None:
             return "", "", f"unknown area code {area_code!r}"
         if area.level not in {level.value for level in ROLE_LEVELS[Role(role)]}:

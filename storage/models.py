@@ -21,15 +21,22 @@ class AreaLevel(StrEnum):
 
 
 class Area(SQLModel, table=True):
-    """A unit of the administrative tree; works with three levels or two (since 1 July 2025).
+    """A unit of the administrative tree in one ``epoch`` (a dated list of units: "2023",
+    "2025-01", "2025-07"); three levels before 1 July 2025, two since.
 
-    A rename keeps the old name in ``former_names``; a merge closes the area (``valid_to``)
-    and points at its ``successor_id``, so records made under the old unit keep their history.
+    A code is an identity only together with its epoch: the reform reused old codes for
+    differently named units. ``kind`` is the unit's own word (xã, phường, thị trấn, huyện,
+    thành phố, tỉnh, thôn). A rename keeps the old name in ``former_names``; a merge or split
+    closes the unit (``valid_to``) and ``storage.lineage.AreaLineage`` links it to the units
+    that took it over, so records made under the old unit keep their unit and epoch.
     """
 
+    __table_args__ = (UniqueConstraint("epoch", "code"),)
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(sa_type=String(32), unique=True, index=True)
+    epoch: str = Field(default="2023", sa_type=String(8), index=True)
+    code: str = Field(sa_type=String(32), index=True)
     name: str = Field(sa_type=String(200))
+    kind: str = Field(default="", sa_type=String(16))
     level: str = Field(sa_type=String(16))
     parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     is_demo: bool = False
@@ -37,7 +44,6 @@ class Area(SQLModel, table=True):
     former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     valid_from: date | None = None
     valid_to: date | None = None
-    successor_id: int | None = Field(default=None, foreign_key="area.id")
 
 
 class User(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.base.clock import aware
 from bot.base.messages import Role
+from storage import lineage
 from storage.models import Area, AreaLevel, Invite, User
 
 INVITE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -49,11 +50,19 @@ def in_scope(session: Session, user: User, area_id: int | None) -> bool:
     return False
 
 
+def acting_roots(session: Session, area_id: int) -> list[int]:
+    """Where someone bound to ``area_id`` acts today: the area, and once it has closed, the
+    current units that took it over (the province of 2023 -> Tỉnh Khánh Hòa)."""
+    return [area_id, *(x.area.id for x in lineage.current_units(session, area_id)
+                       if x.area.id is not None and x.area.id != area_id)]
+
+
 def invitable_areas(session: Session, user: User, role: Role) -> list[Area]:
-    """Areas of the user's subtree where someone of ``role`` can be bound."""
+    """Open areas of the user's subtree (or of the units that took it over) where someone of
+    ``role`` can be bound: invites go to current units only."""
     if user.area_id is None:
         return []
-    ids = subtree_ids(session, user.area_id)
+    ids = [i for root in acting_roots(session, user.area_id) for i in subtree_ids(session, root)]
     levels = [level.value for level in ROLE_LEVELS[role]]
     query = select(Area).where(col(Area.id).in_(ids), col(Area.level).in_(levels),
                                col(Area.valid_to).is_(None)).order_by(col(Area.name))

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, true
+from sqlalchemy import Integer, and_, case, cast, func, true
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.base.clock import aware
+from storage import lineage
 from storage.models import (
     Area,
     AreaLevel,
@@ -210,8 +211,16 @@ def dialogs_touched(session: Session, since: datetime, until: datetime) -> dict[
 
 
 def areas(session: Session) -> list[Area]:
-    """Every area still in use (merged ones are closed)."""
-    return list(session.exec(select(Area).where(col(Area.valid_to).is_(None))).all())
+    """Every area still in use (merged ones are closed), and the units above them (a village
+    that outlived its commune is still placed under it)."""
+    every = {a.id: a for a in session.exec(select(Area)).all()}
+    kept: dict[int | None, Area] = {}
+    for area in every.values():
+        here: Area | None = area if area.valid_to is None else None
+        while here is not None and here.id not in kept:
+            kept[here.id] = here
+            here = every.get(here.parent_id)
+    return list(kept.values())
 
 
 def reported(session: Session, periods: Iterable[str]) -> frozenset[tuple[int, str]]:
@@ -229,8 +238,8 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 
 
 def area_by_code(session: Session, code: str) -> Area | None:
-    return session.exec(select(Area).where(or_(col(Area.code) == code,
-                                               col(Area.code) == code.upper()))).first()
+    """The open unit with this code, else the newest epoch's (see ``lineage.area_for_code``)."""
+    return lineage.area_for_code(session, code)
 
 
 def top_area(session: Session) -> Area | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import func, select
 
 from bot.base.clock import aware
@@ -32,10 +33,10 @@ def any_store(request: pytest.FixtureRequest, db_url: str) -> Store:
     return Store.open(request.getfixturevalue("pg_url"))
 
 
-def count(store: Store, level: AreaLevel, demo: bool = False) -> int:
+def count(store: Store, level: AreaLevel, demo: bool = False, epoch: str = "2023") -> int:
     with store.session() as s:
-        query = select(func.count()).select_from(Area).where(Area.level == level,
-                                                               Area.is_demo == demo)
+        query = select(func.count()).select_from(Area).where(
+            Area.level == level, Area.is_demo == demo, Area.epoch == epoch)
         return s.exec(query).one()
 
 
@@ -47,42 +48,75 @@ def test_bundled_areas_of_the_plan(any_store: Store) -> None:
     assert count(any_store, AreaLevel.VILLAGE, demo=False) == 0  # only demo villages
 
 
+def test_every_epoch_of_the_reform(any_store: Store) -> None:
+    """2025-01: the 62 units of the conversion table, still under districts; 2025-07: the 24
+    new units directly under Tỉnh Khánh Hòa, no districts."""
+    assert count(any_store, AreaLevel.DISTRICT, epoch="2025-01") == 7
+    assert count(any_store, AreaLevel.COMMUNE, epoch="2025-01") == 62
+    assert count(any_store, AreaLevel.DISTRICT, epoch="2025-07") == 0
+    assert count(any_store, AreaLevel.COMMUNE, epoch="2025-07") == 24
+    with any_store.session() as s:
+        new = s.exec(select(Area).where(Area.epoch == "2025-07")).all()
+        province = next(a for a in new if a.level == AreaLevel.PROVINCE)
+        assert (province.code, province.name, province.kind) == ("56", "Tỉnh Khánh Hòa", "tỉnh")
+        communes = [a for a in new if a.level == AreaLevel.COMMUNE]
+        assert {a.parent_id for a in communes} == {province.id}
+        assert sorted(Counter(a.kind for a in communes).items()) == [("phường", 5), ("xã", 19)]
+        assert {a.valid_from for a in new} == {date(2025, 7, 1)}
+        assert {a.valid_to for a in new} == {None}
+        old = s.exec(select(Area).where(Area.epoch != "2025-07", Area.is_demo == False)).all()  # noqa: E712
+        assert {a.valid_to for a in old} == {date(2025, 6, 30), date(2024, 12, 31)}
+
+
+def test_a_code_is_unique_only_within_its_epoch(any_store: Store) -> None:
+    with any_store.session() as s:
+        same = s.exec(select(Area).where(Area.code == "22786").order_by(Area.epoch)).all()
+        assert [(a.epoch, a.name) for a in same] == [
+            ("2023", "Xã Phước Hòa"), ("2025-01", "Xã Phước Hòa"), ("2025-07", "Xã Bác Ái Tây")]
+    with pytest.raises(IntegrityError), any_store.session() as s:
+        s.add(Area(epoch="2025-07", code="22786", name="Xã Trùng Mã", level=AreaLevel.COMMUNE))
+        s.flush()
+
+
 def test_designations_are_data(any_store: Store) -> None:
     with any_store.session() as s:
-        bac_ai = s.exec(select(Area).where(Area.code == "584")).one()
-        phuoc_dinh = s.exec(select(Area).where(Area.code == "22903")).one()
+        bac_ai = s.exec(select(Area).where(Area.code == "584", Area.epoch == "2023")).one()
+        phuoc_dinh = s.exec(select(Area).where(Area.code == "22903",
+                                               Area.epoch == "2023")).one()
         assert "poor_district" in bac_ai.designations
         assert "disadvantaged_coastal_commune" in phuoc_dinh.designations
 
 
 def test_opening_twice_adds_nothing(any_store: Store) -> None:
-    Store(any_store.engine)  # same engine; reseed through a fresh open below
+    from storage.lineage import AreaLineage
     from storage.seed import seed_areas
 
     with any_store.session() as s:
+        before = s.exec(select(func.count()).select_from(AreaLineage)).one()
         seed_areas(s, demo=True)
     assert count(any_store, AreaLevel.COMMUNE) == 65
+    assert count(any_store, AreaLevel.COMMUNE, epoch="2025-07") == 24
     with any_store.session() as s:
         assert s.exec(select(func.count()).select_from(User)).one() == 4
+        assert s.exec(select(func.count()).select_from(AreaLineage)).one() == before
 
 
 def test_two_level_structure_and_merge_keep_history(any_store: Store) -> None:
     """Since July 2025: province → commune → village; a merged commune keeps its records."""
+    from storage.lineage import current_units, find_area
+
     with any_store.session() as s:
-        province = s.exec(select(Area).where(Area.code == "58")).one()
-        old = s.exec(select(Area).where(Area.code == "22783")).one()
-        new = Area(code="NEW-1", name="Xã Phước Bình mới", level=AreaLevel.COMMUNE,
-                   parent_id=province.id, valid_from=date(2025, 7, 1))
-        s.add(new)
-        s.flush()
-        old.valid_to, old.successor_id = date(2025, 6, 30), new.id
-        old.former_names = [*old.former_names, old.name]
-        village = Area(code="V-1", name="Thôn 1", level=AreaLevel.VILLAGE, parent_id=new.id)
-        s.add_all([old, village])
+        old = find_area(s, "2023", "22783")
+        assert old is not None and old.id is not None
+        [now] = current_units(s, old.id)
+        assert (now.area.epoch, now.area.name, now.partial) == ("2025-07", "Xã Bác Ái Tây", False)
+        village = Area(epoch="2025-07", code="V-1", name="Thôn 1", level=AreaLevel.VILLAGE,
+                       parent_id=now.area.id)
+        s.add(village)
         s.flush()
         path = area_path(s.connection(), village.id)
         assert [a.level for a in path] == ["village", "commune", "province"]
-        assert s.get(Area, old.id).successor_id == new.id
+        assert s.get(Area, old.id).valid_to == date(2025, 6, 30)  # closed, not deleted
 
 
 def test_users_identities_and_conversations(any_store: Store) -> None:

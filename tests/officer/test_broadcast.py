@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from bot.core.dialog import Invalid
 from handlers import broadcast
-from storage.models import Area, Identity, User
+from storage.lineage import area_for_code
+from storage.models import Identity, User
 from tests.officer.helpers import add_account, check_golden, local, outbox, user_id
 from tests.test_report import talk
 from tests.transcript import Transcript
@@ -60,7 +60,8 @@ async def test_at_night_the_messages_wait_for_the_morning(make_bot, app, clock) 
 
 async def test_only_my_areas_people(make_bot, app) -> None:
     with app.store.session() as s:
-        coast = s.exec(select(Area).where(Area.code == "DEMO-22903-1")).one()
+        coast = area_for_code(s, "DEMO-22903-1")
+        assert coast is not None
         other = User(role="collaborator", area_id=coast.id, handle="ctv-coast")
         s.add(other)
         s.flush()

@@ -29,8 +29,8 @@ from bot.base.messages import (
 )
 from bot.core.app import App
 from handlers import build_registry
+from storage.lineage import area_for_code
 from storage.models import (
-    Area,
     CitizenQuestion,
     Conversation,
     Household,
@@ -106,7 +106,8 @@ class World:
 
     def area_id(self, code: str) -> int:
         with self.store.session() as s:
-            found = s.exec(select(Area).where(Area.code == code)).one().id
+            area = area_for_code(s, code)
+            found = area.id if area else None
             assert found is not None
             return found
 
