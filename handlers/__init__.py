@@ -9,6 +9,7 @@ from handlers import (
     broadcast,
     citizen,
     export,
+    finder,
     household,
     link,
     mute,
@@ -25,14 +26,15 @@ from handlers import (
 )
 
 # In menu order: each role's own work comes first anyway (see Registry.menu).
-JOURNEYS = (citizen.JOURNEY, selfassess.JOURNEY, report.JOURNEY, household.JOURNEY,
-            approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY, export.JOURNEY,
-            broadcast.JOURNEY, web.JOURNEY, onboarding.JOURNEY, mute.JOURNEY, start.JOURNEY,
-            link.JOURNEY, mydata.JOURNEY, redact.PHOTO_JOURNEY, redact.QUESTION_JOURNEY)
+JOURNEYS = (citizen.JOURNEY, finder.JOURNEY, selfassess.JOURNEY, report.JOURNEY,
+            household.JOURNEY, approvals.JOURNEY, questions.JOURNEY, overview.JOURNEY,
+            export.JOURNEY, broadcast.JOURNEY, web.JOURNEY, onboarding.JOURNEY, mute.JOURNEY,
+            start.JOURNEY, link.JOURNEY, mydata.JOURNEY, redact.PHOTO_JOURNEY,
+            redact.QUESTION_JOURNEY)
 
 
 def build_registry() -> Registry:
-    registry = Registry(fallback=citizen.answer, inbox=notify.inbox)
+    registry = Registry(fallback=finder.fallback, inbox=notify.inbox)
     for journey in JOURNEYS:
         registry.add(journey)
     return registry

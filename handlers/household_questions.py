@@ -191,6 +191,10 @@ def explain(answers: Answers, tr: Tr) -> str:
 def _names(items: tuple[str, ...], std: Standard, tr: Tr) -> list[str]:
     names = {"income_line": tr("assess.item_income_line"),
              "average_band": tr("assess.item_average_band")}
+    if set(std.codes) <= std.unconfirmed:  # no threshold confirmed yet: say it once
+        items = (*(i for i in items if i in names), *(("indicators",) if set(items) - set(names)
+                                                      else ()))
+        names["indicators"] = tr("assess.item_indicators")
     return [names.get(i) or tr.pick(std.indicator(i).name) for i in items]
 
 

@@ -110,6 +110,12 @@ def vocabulary(path: Path = DATA_DIR / "finder.yaml") -> Vocabulary:
                       tuple(sorted(c for c in cues if c)))
 
 
+def mentions_change(text: str, vocab: Vocabulary | None = None) -> bool:
+    """The text has a merger / new-name phrase (cheap: no rows needed)."""
+    tokens = _key(text)
+    return any(_contains(tokens, cue) for cue in (vocab or vocabulary()).cues)
+
+
 def split_kind(name: str, kinds: Sequence[str]) -> tuple[str, str]:
     """("Xã", "Phước Bình") → ("xã", "Phước Bình"); no known prefix: ("", name)."""
     for kind in kinds:
@@ -159,10 +165,7 @@ class Finder:
     def asks(self, text: str) -> bool:
         """Free text clearly about an old unit's merger or new name: an old unit named
         exactly (accents optional) and a merger / new-name phrase."""
-        tokens = _key(text)
-        if not any(_contains(tokens, cue) for cue in self.vocab.cues):
-            return False
-        return bool(self._exact(tokens))
+        return mentions_change(text, self.vocab) and bool(self._exact(_key(text)))
 
     def find(self, text: str, typos: bool = True) -> Finding:
         """The old unit named in ``text`` and what became of it."""

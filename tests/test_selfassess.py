@@ -6,10 +6,19 @@ import json
 import os
 import signal
 import subprocess
+from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import func, select
 
+from bot.base.i18n import Lang, Tr
+from bot.core.dialog import confirmation
+from handlers.household_questions import YEAR, YEAR_NOW, assess, indicator_key
+from handlers.mydata import notice
+from handlers.selfassess import build
+from knowledge.poverty import standard_for_year
 from storage.models import SavedAssessment
+from storage.personal import Purpose
 from tests.test_cli import GIAMNGHEO, run
 from tests.transcript import Transcript
 
@@ -104,3 +113,106 @@ def test_dialog_resumes_after_the_process_is_killed(tmp_path) -> None:
     replies = [json.loads(line) for line in second.stdout.splitlines()]
     assert "đang làm dở" in replies[0]["text"]
     assert "thu nhập của cả nhà" in replies[1]["text"]  # the third question: answers kept
+
+
+# ---------------------------------------------------------------- the review year (issue 12)
+
+IN_SEASON = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)  # the autumn review, for 2027's lists
+# rural, 4 people, 8 triệu a month for the household: 2,000,000 a person
+START = ["/tudanhgia"]
+HOUSEHOLD = ["1", "4", "Cả nhà mỗi tháng", "8 triệu"]
+
+
+async def test_2026_in_the_review_season(bot, clock, request) -> None:
+    """This year: Decree 07/2021's lines; 2,000,000 a person is above the rural line."""
+    clock.now, script = IN_SEASON, Transcript()
+    answers = ["2", "2", "2", "1", "2", "2", "2", "2", "2", "2", "1", "2"]  # BHYT, internet
+    for line in [*START, "Năm nay", *HOUSEHOLD, *answers, "Xem chi tiết", "Đồng ý"]:
+        script.user(line)
+        script.bot(await bot.say(line))
+    script.check("selfassess-2026-vi", request)
+    text = "\n".join(script.lines)
+    asked = text.split(">>> Năm nay")[0]
+    assert "Năm 2026: theo chuẩn nghèo Nghị định 07/2021/NĐ-CP" in asked
+    assert "Năm 2027: theo chuẩn nghèo Nghị định 351/2025/NĐ-CP" in asked
+    assert "1. Năm nay" in asked and "2. Năm sau" in asked
+    assert "(12/12)" in text and "(13/13)" not in text and "rác" not in text
+    assert "MỨC SỐNG TRUNG BÌNH" in text and "chuẩn nghèo nông thôn: 1.500.000" in text
+    assert "chưa được xác nhận" not in text   # 07/2021 is the published text
+    assert _saved_row(bot.app) == ("nd07-2021", 2026)
+
+
+async def test_2027_in_the_review_season(bot, clock, request) -> None:
+    """Next year: Decree 351/2025's lines, the waste and digital-services questions, and the
+    note that what the decree's text does not confirm is the commune's to decide."""
+    clock.now, script = IN_SEASON, Transcript()
+    answers = ["2", "2", "2", "1", "2", "2", "2", "2", "2", "2", "1", "2", "1"]
+    for line in [*START, "Năm sau", *HOUSEHOLD, *answers, "Xem chi tiết", "Đồng ý"]:
+        script.user(line)
+        script.bot(await bot.say(line))
+    script.check("selfassess-2027-vi", request)
+    text = "\n".join(script.lines)
+    assert "Áp dụng chuẩn nghèo năm 2027 theo Nghị định 351/2025/NĐ-CP" in text
+    assert "(11/13)" in text and "rác sinh hoạt" in text and "dịch vụ số" in text
+    assert "ti vi, radio" not in text   # the means-of-information question gave way
+    assert "HỘ NGHÈO" in text and "chuẩn nghèo nông thôn: 2.200.000" in text
+    result = text.split(">>> Xem chi tiết")[0].rsplit(">>> ", 1)[1]
+    assert "Nghị định 351/2025/NĐ-CP" in result and "chưa được xác nhận" in result
+    details = text.split(">>> Xem chi tiết")[1]
+    assert "Thu gom, xử lý rác thải sinh hoạt" in details
+    assert "Bộ Nông nghiệp và Môi trường" in details
+    assert "UBND xã sẽ quyết định" in details
+    assert _saved_row(bot.app) == ("nd351-2025", 2027)
+
+
+async def test_out_of_season_the_year_is_not_asked(bot, clock) -> None:
+    clock.now = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
+    replies = await bot.say("/tudanhgia")
+    assert "năm nào" not in replies[-1].text
+    assert "Áp dụng chuẩn nghèo năm 2027 theo Nghị định 351/2025/NĐ-CP" in replies[-1].text
+    assert "Quay lại" not in [b.label for b in replies[-1].buttons]   # nothing before it
+
+
+def _saved_row(app) -> tuple[str, int]:
+    with app.store.session() as s:
+        row = s.exec(select(SavedAssessment)).one()
+    return row.standard_id, row.answers["review_year"]
+
+
+# ---------------------------------------------------------------- one phone screen (issue 11)
+
+def _worst_cases() -> list[tuple[str, dict[str, object]]]:
+    """Every status, each year's standard, all deprivations, the most programmes (a poor
+    district and a coastal commune), the longest income, the consent notice shown."""
+    cases = []
+    for year in (2026, 2027):
+        codes = standard_for_year(year).codes
+        for income in (1, 10_000_000_000):
+            for answer in ("yes", "no", None):
+                answers: dict[str, object] = {
+                    YEAR_NOW: year, YEAR: "this", "area": "urban", "people": 1,
+                    "income_mode": "person", "income": income, "_notice": True,
+                    "_designations": ["poor_district", "disadvantaged_coastal_commune"],
+                    **{indicator_key(c): answer for c in codes}}
+                cases.append((f"{year} {income} {answer}", answers))
+    return cases
+
+
+@pytest.mark.parametrize("lang", [Lang.VI, Lang.EN])
+def test_the_result_fits_one_phone_screen(lang: Lang) -> None:
+    dialog, tr = build(), Tr(lang)
+    longest = max(((len(confirmation(dialog, a, tr).text), name, a) for name, a in _worst_cases()),
+                  key=lambda x: x[0])
+    assert longest[0] <= 900, f"{longest[1]}: {confirmation(dialog, longest[2], tr).text}"
+    # the worst case is a real one: all deprived, poor, ten programmes and more, the notice
+    poor = dict(_worst_cases()[0][1])
+    screen = confirmation(dialog, poor, tr).text
+    assert "12/12" in screen or "12 of 12" in screen
+    assert ("HỘ NGHÈO" in screen or "POOR" in screen) and "/" in screen
+    assert assess(poor).programmes and len(assess(poor).programmes) >= 10
+    assert notice(tr, Purpose.ASSESSMENT) in screen
+    assert [b.label for b in confirmation(dialog, poor, tr).buttons][2] == tr("dialog.details")
+    details = confirmation(dialog, poor, tr, detailed=True)
+    assert all(tr.pick(standard_for_year(2026).section(s).name) in details.text
+               for s in assess(poor).programmes)   # the rest is behind the button
+    assert tr("dialog.details") not in [b.label for b in details.buttons]
