@@ -2,8 +2,9 @@
 
     python bench/scale.py [--households 150000] [--villages 500] [--months 12] [--keep]
 
-Builds the bundled province (65 communes) with ``--villages`` villages, ``--households``
-households, one collaborator per village (on Telegram), an officer per commune and district,
+Builds the bundled province (today's 24 communes, the 2023 and 2025-01 units behind them)
+with ``--villages`` villages, ``--households`` households, one collaborator per village (on
+Telegram), an officer per commune (and district, where there are districts),
 and a year of monthly reports (one to three projects a village a month, some corrected,
 some late, some villages silent). Then times what an officer waits for: the province
 overview (``/tongquan``'s figures: completeness and timeliness by commune, indicator totals
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +41,7 @@ from handlers.report_catalog import projects  # noqa: E402
 from scheduler.planner import plan  # noqa: E402
 from scheduler.timetable import load_calendar  # noqa: E402
 from storage.models import Area, Household, Identity, Report, ReportVersion, User  # noqa: E402
+from storage.progress import top_area  # noqa: E402
 from storage.repo import Store  # noqa: E402
 
 STATUSES = ["poor", "near_poor", "escaped", "average", None]
@@ -51,8 +53,10 @@ def bulk(session: Session, table: type, rows: list[dict]) -> None:
 
 
 def build_areas(session: Session, villages: int) -> tuple[list[Area], list[int]]:
-    communes = list(session.exec(select(Area).where(Area.level == "commune")).all())
-    rows = [{"code": f"V{i:05d}", "name": f"Thôn {i:03d}", "level": "village",
+    communes = list(session.exec(select(Area).where(
+        Area.level == "commune", col(Area.valid_to).is_(None))).all())  # today's 24
+    rows = [{"epoch": communes[0].epoch, "code": f"V{i:05d}", "name": f"Thôn {i:03d}",
+             "kind": "thôn", "level": "village", "valid_from": communes[0].valid_from,
              "parent_id": communes[i % len(communes)].id, "is_demo": False,
              "designations": [], "former_names": []} for i in range(villages)]
     bulk(session, Area, rows)
@@ -62,7 +66,8 @@ def build_areas(session: Session, villages: int) -> tuple[list[Area], list[int]]
 
 def build_people(session: Session, communes: list[Area], villages: list[int]) -> int:
     districts = {c.parent_id for c in communes}
-    province = session.exec(select(Area).where(Area.level == "province")).one()
+    province = top_area(session)
+    assert province is not None
     staff = ([("collaborator", v) for v in villages] + [("officer", c.id) for c in communes]
              + [("officer", d) for d in districts] + [("admin", province.id)])
     bulk(session, User, [{"role": r, "area_id": a, "language": "vi", "muted": False,
@@ -137,7 +142,8 @@ def measure(store: Store, villages: list[int], period: str, now: datetime,
             out: Path) -> dict[str, object]:
     cal, tr = load_calendar(), Tr(Lang.VI)
     with store.session() as s:
-        province = s.exec(select(Area).where(Area.level == "province")).one()
+        province = top_area(s)
+        assert province is not None
         commune = s.get(Area, s.get(Area, villages[0]).parent_id)
         summary_s, _ = timed("province overview (/tongquan)",
                              lambda: text(gather(s, province, period, cal), tr), runs=3)

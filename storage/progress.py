@@ -278,6 +278,8 @@ def area_by_code(session: Session, code: str) -> Area | None:
 
 
 def top_area(session: Session) -> Area | None:
-    """The province: the root of the area tree."""
-    return session.exec(select(Area).where(col(Area.parent_id).is_(None))
-                        .order_by(col(Area.id))).first()
+    """The province today: the open root of the area tree (its lineage reaches the roots of
+    earlier epochs), else the first root."""
+    roots = session.exec(select(Area).where(col(Area.parent_id).is_(None))
+                         .order_by(col(Area.id))).all()
+    return next((a for a in roots if a.valid_to is None), roots[0] if roots else None)

@@ -99,3 +99,12 @@ def test_a_2023_month_rolls_up_under_the_new_commune(store: Store) -> None:
         paths = progress.village_paths(s, province.id or 0)
         assert (paths[old_village.id or 0]["commune"], paths[old_village.id or 0]["district"]) \
             == ("Xã Bác Ái Tây", "Huyện Bác Ái")
+
+
+def test_the_province_by_default_is_todays(store: Store) -> None:
+    """Exports without an area (the CLI's default) cover Tỉnh Khánh Hòa and, through its
+    lineage, every record made under Tỉnh Ninh Thuận."""
+    with store.session() as s:
+        top = progress.top_area(s)
+        assert top is not None and (top.epoch, top.name) == ("2025-07", "Tỉnh Khánh Hòa")
+        assert len(list(progress.household_rows(s, top.id or 0))) == 6  # the demo households
