@@ -142,3 +142,24 @@ async def test_a_household_needs_at_least_one_member(make_bot) -> None:
     assert not any(b.label.startswith("Xong") for b in replies[0].buttons)
     replies = await talk(bot, ["Thêm người", "12345"])
     assert "Tên gọi cần có chữ" in replies[0].text
+
+
+async def test_in_2027_the_collaborator_asks_the_351_2025_questions(make_bot, clock):
+    """The same questions as the self-assessment, by the year's standard: 13 from 2027."""
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)
+    bot = make_bot("ctv-demo")
+    replies = await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                               "Thoát nghèo", *members(2), "Mỗi người mỗi tháng", "2.100.000"])
+    assert replies[-1].text.startswith("(1/13)")
+    replies = await talk(bot, ["2"] * 10)
+    assert replies[-1].text.startswith("(11/13)") and "rác" in replies[-1].text
+    replies = await talk(bot, ["1", "2", "1"])   # waste and digital services: deprived
+    summary = replies[-1].text
+    assert "Nghị định 351/2025/NĐ-CP" in summary and "2.200.000" in summary
+    assert "HỘ CẬN NGHÈO" in summary   # 2 deprivations, under the 2027 line
+    assert "UBND xã sẽ quyết định" in summary   # rests on unconfirmed thresholds
+    await talk(bot, ["Đồng ý"])
+    [update] = updates(bot.app)
+    assert update.standard_id == "nd351-2025" and update.indicated_status == "near_poor"
