@@ -16,6 +16,10 @@ ENGLISH = frozenset({
     "father", "health", "insurance", "certificate", "number", "phone", "training", "poverty",
     "into", "now", "yet", "still", "already", "merged", "part", "province", "decision", "under",
 })
+# Place names, the same in both languages: they count for neither ("has Ninh Thuan merged into
+# Khanh Hoa" is English, "ninh thuan sap nhap khanh hoa chua" Vietnamese).
+PLACES = frozenset({"ninh", "thuan", "khanh", "hoa", "phan", "rang", "thap", "cham", "viet",
+                    "nam"})
 
 
 def detect_language(text: str) -> str:
@@ -26,7 +30,8 @@ def detect_language(text: str) -> str:
     Vietnamese diacritics count for Vietnamese, but English may still quote a few names
     ("is Ninh Thuận part of Khánh Hòa now").
     """
-    found = words(text if isinstance(text, str) else "")[:40]
+    found = [w for w in words(text if isinstance(text, str) else "")[:40]
+             if fold(w) not in PLACES]
     if not found:
         return "vi"
     accented = sum(fold(word) != word for word in found)

@@ -165,6 +165,22 @@ async def test_2027_in_the_review_season(bot, clock, request) -> None:
     assert _saved_row(bot.app) == ("nd351-2025", 2027)
 
 
+async def test_2027_in_english(make_bot, clock, request) -> None:
+    clock.now, script = IN_SEASON, Transcript()
+    bot = make_bot("visitor", language="en")
+    for line in ["/selfcheck", "Next year", "2", "3", "2", "2800000", *["2"] * 13, "See details",
+                 "No"]:
+        script.user(line)
+        script.bot(await bot.say(line))
+    script.check("selfassess-2027-en", request)
+    text = "\n".join(script.lines)
+    assert "• 2027: the poverty standard of Decree 351/2025/NĐ-CP" in text
+    assert "NEAR-POOR" in text and "₫2,800,000" in text   # exactly on the 2027 urban line
+    assert "rubbish" in text and "digital service" in text   # the two new questions
+    assert "not yet confirmed" in text and "Ministry of Agriculture and Environment" in text
+    assert "Nothing saved" in text and saved(bot.app) == 0
+
+
 async def test_out_of_season_the_year_is_not_asked(bot, clock) -> None:
     clock.now = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
     replies = await bot.say("/tudanhgia")

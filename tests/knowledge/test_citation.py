@@ -114,7 +114,8 @@ def test_english_out_of_scope_questions_are_not_covered(kb: KnowledgeBase) -> No
 @pytest.mark.parametrize(("text", "lang"), [
     ("ho can ngheo co duoc vay von khong", "vi"), ("nhu the nao", "vi"), ("xkld can dk j", "vi"),
     ("hộ nghèo", "vi"), ("what is the poverty line", "en"), ("help finding a job", "en"),
-    ("", "vi"),
+    ("", "vi"), ("has Ninh Thuan merged into Khanh Hoa", "en"),
+    ("ninh thuan sap nhap vao khanh hoa chua", "vi"), ("Ninh Thuận", "vi"),
 ])
 def test_language_of_a_question(text: str, lang: str) -> None:
     assert detect_language(text) == lang

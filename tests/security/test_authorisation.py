@@ -172,7 +172,8 @@ def test_forged_button_data_is_refused(world: World, data: str, key: str, user: 
     refused(world, user, data.format(**ids_of(world)), key)
 
 
-OPEN_ACTIONS = {"selfcheck"}  # anyone may start the self-assessment: data only prefills it
+OPEN_ACTIONS = {"selfcheck",  # anyone may start the self-assessment: data only prefills it
+                "timxa"}  # the commune finder: public data, looked up by id
 
 
 def test_every_action_prefix_has_refusal_cases() -> None:
@@ -191,6 +192,13 @@ def test_forged_self_check_data_prefills_nothing_wrong(world: World, data: str) 
     answers = state["answers"]
     assert answers.get("people") in (None, 4) and answers.get("income") in (None,)
     fresh(world, CITIZEN)
+
+
+@pytest.mark.parametrize("data", ["timxa:x", "timxa:999999", "timxa:1.x", "timxa:-1",
+                                  "timxa:99999999999999999999.1", "timxa:."])
+def test_forged_finder_data_is_a_stale_button(world: World, data: str) -> None:
+    replies = world.say(CITIZEN, callback=data)
+    assert not is_apology(replies) and "nay thuộc" not in replies[0].text
 
 
 @pytest.mark.parametrize(("data", "user", "dialog"), [
