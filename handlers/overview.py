@@ -31,7 +31,7 @@ from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
 from storage import progress, rollup
 from storage.models import Area, AreaLevel
-from storage.people import in_scope, subtree_ids
+from storage.people import acting_area, in_scope, subtree_ids
 from storage.progress import Unit
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -50,6 +50,7 @@ def scope(ctx: Context, args: str) -> Scope | str:
     area = ctx.session.get(Area, ctx.area_id) if ctx.area_id else None
     if area is None or area.id is None:
         return "officer.no_area"
+    area = acting_area(ctx.session, area)  # bound to a unit that has since been merged
     period = None
     for token in args.split():
         if PERIOD.match(token):

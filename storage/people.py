@@ -86,6 +86,17 @@ def acting_roots(session: Session, area_id: int) -> list[int]:
                        if x.area.id is not None and x.area.id != area_id and not x.partial)]
 
 
+def acting_area(session: Session, area: Area) -> Area:
+    """The unit a person bound to ``area`` works on today: the area itself, or, once it has
+    closed and one current unit took it over whole, that unit (Xã Phước Bình of 2023 -> Xã Bác
+    Ái Tây). The binding itself is kept as it was made."""
+    if area.id is None or area.valid_to is None:
+        return area
+    roots = [i for i in acting_roots(session, area.id) if i != area.id]
+    found = session.get(Area, roots[0]) if len(roots) == 1 else None
+    return found or area
+
+
 def invitable_areas(session: Session, user: User, role: Role) -> list[Area]:
     """Open areas of the user's subtree (or of the units that took it over) where someone of
     ``role`` can be bound: invites go to current units only."""

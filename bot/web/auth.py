@@ -21,6 +21,7 @@ from bot.base.i18n import Tr, parse_lang
 from bot.base.messages import Lang, Role
 from storage import privacy, weblogin
 from storage.models import Area, AreaLevel, User
+from storage.people import acting_area
 
 COOKIE = "giamngheo_session"
 OFFICERS = frozenset({Role.OFFICER, Role.ADMIN})
@@ -84,7 +85,7 @@ def viewer(request: Request, session: Session, now: datetime) -> Viewer:
     area = session.get(Area, user.area_id)
     if area is None:
         raise Denied
-    return Viewer(user, area, signed.csrf, signed.expires_at)
+    return Viewer(user, acting_area(session, area), signed.csrf, signed.expires_at)
 
 
 def check_csrf(who: Viewer, sent: object) -> None:

@@ -4,6 +4,8 @@ the plan's 2023 target, by former district, and the 2026 reports of today's vill
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from storage.lineage import find_area
 from storage.models import Area, AreaLevel, Household, Identity, User
 from tests.officer.helpers import check_golden, local
@@ -74,3 +76,31 @@ async def test_a_split_wards_records_are_shown_as_waiting(make_bot, app, clock) 
     text = (await make_bot("canbo-donghai").say("/tongquan"))[0].text
     assert ("Hồ sơ lập dưới Phường Đông Hải (nay chia cho nhiều xã, phường mới) chưa được gán"
             in text and "1 hộ, 0 báo cáo" in text)
+
+
+def officer_of_2023(app) -> str:
+    """An officer bound, before the reform, to Xã Phước Bình (2023), as a deployment that
+    migrated keeps them: the binding stays as it was made."""
+    with app.store.session() as s:
+        commune = find_area(s, "2023", "22783")
+        assert commune is not None and commune.valid_to is not None  # closed on 30/6/2025
+        user = User(role="officer", area_id=commune.id, handle="canbo-2023")
+        s.add(user)
+        s.flush()
+        assert user.id is not None
+        s.add(Identity(channel="memory", external_id="canbo-2023", user_id=user.id))
+    return "canbo-2023"
+
+
+async def test_an_officer_still_bound_to_a_merged_commune_works_on_its_successor(
+        make_bot, app, clock) -> None:
+    clock.now = local("2026-03-20T09:00")
+    await talk(make_bot("ctv-demo"), ["/baocao", DA5, "3", "1", "Bỏ qua", "Bỏ qua", "Đồng ý"])
+    clock.now = local("2026-03-27T09:00")
+    text = (await make_bot(officer_of_2023(app)).say("/tongquan"))[0].text
+    assert text.startswith("TỔNG QUAN Xã Bác Ái Tây, tháng 3/2026")  # today's commune
+    assert "Nhà khởi công: 3 căn" in text  # a village made after the reform is counted
+    with app.store.session() as s:  # the binding is kept as it was made
+        user = s.exec(select(User).where(User.handle == "canbo-2023")).one()
+        area = s.get(Area, user.area_id)
+        assert area is not None and (area.epoch, area.code) == ("2023", "22783")

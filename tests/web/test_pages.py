@@ -129,3 +129,19 @@ def test_an_officer_who_chose_english_reads_english(world: World) -> None:
         s.add(person)
     page = text_of(sign_in(world, OFFICER).get("/completeness").text)
     assert "Reporting rates, March 2026: Xã Bác Ái Tây" in page
+
+
+def test_an_officer_bound_to_a_merged_commune_sees_its_successors_villages(world: World) -> None:
+    from storage.models import Identity
+
+    with world.store.session() as s:  # bound before the reform; the binding stays as made
+        old = find_area(s, "2023", "22783")  # Xã Phước Bình, closed on 30/6/2025
+        assert old is not None and old.valid_to is not None
+        user = User(role="officer", area_id=old.id, handle="canbo-2023")
+        s.add(user)
+        s.flush()
+        assert user.id is not None
+        s.add(Identity(channel="memory", external_id="canbo-2023", user_id=user.id))
+    page = text_of(sign_in(world, "canbo-2023").get("/completeness").text)
+    assert "Tỷ lệ báo cáo tháng 3/2026: Xã Bác Ái Tây" in page  # today's commune
+    assert "Thôn Mẫu Hai (dữ liệu mẫu)" in page  # a village of today's commune
