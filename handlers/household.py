@@ -26,6 +26,7 @@ from handlers.household_questions import (
     explain,
     questions,
     standard_of,
+    year_context,
 )
 from handlers.mydata import needs_notice, notice
 from handlers.report import village_path
@@ -93,7 +94,7 @@ def build() -> Dialog:
             "answers": answers_json(answers)}),)
 
     return Dialog(NAME, "household.title", steps, summary, effects,
-                  done="household.submitted")
+                  done="household.submitted", context=year_context)
 
 
 REPORTER = "household.q"  # the collaborator is asked about "this household", not "yours"

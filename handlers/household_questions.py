@@ -9,9 +9,11 @@ its own standard, numbered within it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
+from bot.base.clock import local
 from bot.base.i18n import Tr, fmt_money
 from bot.core.dialog import Answers, Choice, Step
 from handlers.validators import money, whole_number
@@ -38,6 +40,11 @@ NEXT_YEAR = "next"
 
 def indicator_key(code: str) -> str:
     return f"q.{code}"
+
+
+def year_context(now: datetime) -> Answers:
+    """The year a dialog begins in (local time): a form started again keeps its standard."""
+    return {YEAR_NOW: local(now).year}
 
 
 def review_year(answers: Answers) -> int | None:

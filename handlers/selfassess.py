@@ -23,6 +23,7 @@ from handlers.household_questions import (
     head,
     questions,
     standard_of,
+    year_context,
 )
 from handlers.mydata import needs_notice, notice
 from knowledge.poverty import Status
@@ -67,7 +68,7 @@ def build() -> Dialog:
     return Dialog(NAME, "assess.title", questions(ask_year=True), summary, effects,
                   confirm_prompt="assess.save_prompt", done="assess.saved",
                   declined="assess.not_saved", details=explain,
-                  back_at_start=False)
+                  back_at_start=False, context=year_context)
 
 
 def start(ctx: Context, args: str, told: dict[str, Any] | None = None) -> list[Outgoing]:

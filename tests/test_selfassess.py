@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from bot.base.i18n import Lang, Tr
 from bot.core.dialog import confirmation
-from handlers.household_questions import YEAR, YEAR_NOW, assess, indicator_key
+from handlers.household_questions import YEAR, YEAR_NOW, assess, indicator_key, standard_of
 from handlers.mydata import notice
 from handlers.selfassess import build
 from knowledge.poverty import standard_for_year
@@ -232,3 +232,17 @@ def test_the_result_fits_one_phone_screen(lang: Lang) -> None:
     assert all(tr.pick(standard_for_year(2026).section(s).name) in details.text
                for s in assess(poor).programmes)   # the rest is behind the button
     assert tr("dialog.details") not in [b.label for b in details.buttons]
+
+
+def test_a_form_saved_before_it_knew_its_year_restarts_on_this_years_standard() -> None:
+    """A self-assessment half done before the form asked for a year (no year stored, an older
+    revision) is started again on the standard of the year it resumes in, not the newest."""
+    from bot.core import dialog as engine
+    from bot.core.state import DialogState
+
+    march_2026 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+    old = DialogState("tudanhgia", "people", {"area": "rural", YEAR: "this"}, ("area",),
+                      march_2026, march_2026, "before-years")
+    result = engine.refit(build(), old, march_2026, Tr(Lang.VI))
+    assert result.state is not None and result.state.answers.get(YEAR_NOW) == 2026
+    assert standard_of(result.state.answers).decree == "07/2021/NĐ-CP"  # 2026: not 351/2025

@@ -63,6 +63,9 @@ class Dialog:
     details: Callable[[Answers, Tr], str] | None = None
     # False: the first question asked has no "back" even when steps before it were skipped.
     back_at_start: bool = True
+    # Context every start adds under the known answers (the year the form began in, ...), so
+    # that a form started again after it changed (``refit``) has it too.
+    context: Callable[[datetime], Answers] | None = None
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -88,7 +91,7 @@ class Result:
 
 def start(dialog: Dialog, now: datetime, tr: Tr, known: Answers | None = None) -> Result:
     """Begin at the first step; steps already answered in ``known`` are not asked."""
-    answers = dict(known or {})
+    answers = {**(dialog.context(now) if dialog.context else {}), **(known or {})}
     key: str | None = dialog.steps[0].key if dialog.steps else None  # none: confirm only
     key = _unanswered(dialog, key, answers)
     state = DialogState(dialog.name, key or CONFIRM, answers, (), now, now, dialog.revision)
