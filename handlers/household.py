@@ -20,13 +20,14 @@ from bot.core.router import COLLABORATORS, Command, Journey
 from bot.core.steps import text
 from bot.core.text import closest, fold
 from handlers.household_questions import (
-    YEAR_NOW,
     answers_json,
     assess,
     explain,
+    known_year,
     questions,
     standard_of,
     year_context,
+    year_step,
 )
 from handlers.mydata import needs_notice, notice
 from handlers.report import village_path
@@ -79,6 +80,7 @@ def build() -> Dialog:
              choices=tuple(Choice(e, f"household.event.{e}") for e in EVENTS),
              next=lambda a: None if a["event"] == "moved" else "members"),
         MEMBERS,
+        year_step("household.year"),  # in the review season: for this year or next year
         *(_to_reporter(s) for s in questions()[2:]),  # the village says rural or urban,
     )                                                    # the members its size
 
@@ -168,7 +170,8 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     if not path:
         return [Outgoing(ctx.t("report.no_village"))]
     village = path[0]
-    known = {YEAR_NOW: local(ctx.now).year, "_village": village.id, "_village_name": village.name,
+    known = {**known_year(local(ctx.now).date()), "_village": village.id,
+             "_village_name": village.name,
              "area": area_type(path), "_designations": designations_of(path),
              "_notice": needs_notice(ctx, Purpose.HOUSEHOLD)}
     return ctx.start_dialog(NAME, known)

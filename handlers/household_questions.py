@@ -9,7 +9,7 @@ its own standard, numbered within it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -31,6 +31,7 @@ from knowledge.poverty import (
     load_standards,
     standard_for_year,
 )
+from knowledge.poverty_standard import review_years
 
 YES_NO = (Choice(Answer.YES.value, "assess.yes"), Choice(Answer.NO.value, "assess.no"))
 YEAR_NOW = "_year_now"  # the year the dialog began in (the clock's, local time)
@@ -76,9 +77,7 @@ def all_codes() -> tuple[str, ...]:
 def questions(after: str | None = None, ask_year: bool = False) -> tuple[Step, ...]:
     """(The review year,) area, household size, income, then one plain yes/no question per
     indicator of the review year's standard."""
-    steps = [Step(YEAR, _year_prompt, choices=(Choice("this", "assess.year_this"),
-                                               Choice(NEXT_YEAR, "assess.year_next")))
-             ] if ask_year else []
+    steps = [year_step("assess.year")] if ask_year else []
     steps += [
         Step("area", _area_prompt, choices=(Choice(AreaType.RURAL.value, "assess.rural"),
                                             Choice(AreaType.URBAN.value, "assess.urban")),
@@ -117,12 +116,23 @@ def _question(code: str) -> Callable[[Answers, Tr], str]:
     return prompt
 
 
-def _year_prompt(answers: Answers, tr: Tr) -> str:
-    now = int(answers[YEAR_NOW])
-    lines = [tr("assess.year", this=str(now), next=str(now + 1))]
-    lines += [tr("assess.year_rule", year=str(y), decree=standard_for_year(y).decree)
-              for y in (now, now + 1)]
-    return "\n".join(lines)
+def year_step(asked: str) -> Step:
+    """This year or next year (asked in the review season only; ``asked``: the question's
+    key), with the decree each year applies."""
+    def prompt(answers: Answers, tr: Tr) -> str:
+        now = int(answers[YEAR_NOW])
+        lines = [tr(asked, this=str(now), next=str(now + 1))]
+        lines += [tr("assess.year_rule", year=str(y), decree=standard_for_year(y).decree)
+                  for y in (now, now + 1)]
+        return "\n".join(lines)
+
+    return Step(YEAR, prompt, choices=(Choice("this", "assess.year_this"),
+                                       Choice(NEXT_YEAR, "assess.year_next")))
+
+
+def known_year(today: date) -> Answers:
+    """Out of the review season only this year's standard applies: the year is not asked."""
+    return {YEAR_NOW: today.year, **({} if len(review_years(today)) > 1 else {YEAR: "this"})}
 
 
 def _area_prompt(answers: Answers, tr: Tr) -> str:

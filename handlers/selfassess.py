@@ -15,19 +15,17 @@ from bot.core.context import Context
 from bot.core.dialog import Answers, Dialog, Effect
 from bot.core.router import Action, Command, Journey
 from handlers.household_questions import (
-    YEAR,
-    YEAR_NOW,
     answers_json,
     assess,
     explain,
     head,
+    known_year,
     questions,
     standard_of,
     year_context,
 )
 from handlers.mydata import needs_notice, notice
 from knowledge.poverty import Status
-from knowledge.poverty_standard import review_years
 from storage import personal
 from storage.models import SavedAssessment
 from storage.personal import Purpose
@@ -74,11 +72,9 @@ def build() -> Dialog:
 def start(ctx: Context, args: str, told: dict[str, Any] | None = None) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
     today = local(ctx.now).date()
-    known: dict[str, Any] = {YEAR_NOW: today.year,
+    known: dict[str, Any] = {**known_year(today),
                              "_designations": designations(ctx.conn, ctx.area_id),
                              "_notice": needs_notice(ctx, Purpose.ASSESSMENT), **(told or {})}
-    if len(review_years(today)) < 2:  # out of the review season: this year's standard
-        known[YEAR] = "this"
     return [intro, *ctx.start_dialog(NAME, known)]
 
 

@@ -163,3 +163,33 @@ async def test_in_2027_the_collaborator_asks_the_351_2025_questions(make_bot, cl
     await talk(bot, ["Đồng ý"])
     [update] = updates(bot.app)
     assert update.standard_id == "nd351-2025" and update.indicated_status == "near_poor"
+
+
+async def test_in_the_autumn_review_the_collaborator_chooses_the_year(make_bot, clock):
+    """The review at the end of 2026 draws up the lists for 2027: the collaborator says which
+    year the household is updated for, and next year's update follows 351/2025."""
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+    bot = make_bot("ctv-demo")
+    replies = await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                               "Thoát nghèo", *members(2)])
+    asked = replies[-1]
+    assert "Hộ này được cập nhật cho năm nào?" in asked.text
+    assert "Năm 2027: theo chuẩn nghèo Nghị định 351/2025/NĐ-CP" in asked.text
+    assert [b.label for b in asked.buttons][:2] == ["Năm nay", "Năm sau"]
+    replies = await talk(bot, ["Năm sau", "Mỗi người mỗi tháng", "2.100.000"])
+    assert replies[-1].text.startswith("(1/13)")
+    await talk(bot, ["2"] * 13 + ["Đồng ý"])
+    [update] = updates(bot.app)
+    assert update.standard_id == "nd351-2025"
+
+
+async def test_out_of_the_review_season_the_year_is_not_asked(make_bot, clock):
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2026, 5, 4, 2, 0, tzinfo=UTC)
+    bot = make_bot("ctv-demo")
+    replies = await talk(bot, ["/hogiadinh", "Tìm hộ đã có", "kator van mihn", "Katơr Văn Minh",
+                               "Thoát nghèo", *members(2), "Mỗi người mỗi tháng", "900 nghìn"])
+    assert replies[-1].text.startswith("(1/12)")  # 07/2021's twelve, no year question
