@@ -13,17 +13,23 @@ from tests.test_report import DA5, talk
 from tests.transcript import Transcript
 
 
-def collaborator_of_2023(app) -> str:
-    """A collaborator bound, before the reform, to Thôn Mẫu Một of Xã Phước Bình (2023)."""
+def bound_in_2023(app, handle: str, role: str, code: str) -> str:
+    """Someone bound, before the reform, to a 2023 unit (a deployment that migrated keeps
+    them so: the binding stays as it was made)."""
     with app.store.session() as s:
-        village = find_area(s, "2023", "DEMO-22783-1")
-        assert village is not None and village.epoch == "2023"
-        user = User(role="collaborator", area_id=village.id, handle="ctv-2023")
+        area = find_area(s, "2023", code)
+        assert area is not None and area.valid_to is not None  # closed on 30/6/2025
+        user = User(role=role, area_id=area.id, handle=handle)
         s.add(user)
         s.flush()
         assert user.id is not None
-        s.add(Identity(channel="memory", external_id="ctv-2023", user_id=user.id))
-    return "ctv-2023"
+        s.add(Identity(channel="memory", external_id=handle, user_id=user.id))
+    return handle
+
+
+def collaborator_of_2023(app) -> str:
+    """A collaborator of Thôn Mẫu Một of Xã Phước Bình (2023)."""
+    return bound_in_2023(app, "ctv-2023", "collaborator", "DEMO-22783-1")
 
 
 async def test_an_officers_overview_across_the_reform(make_bot, app, clock, request) -> None:
@@ -79,17 +85,8 @@ async def test_a_split_wards_records_are_shown_as_waiting(make_bot, app, clock) 
 
 
 def officer_of_2023(app) -> str:
-    """An officer bound, before the reform, to Xã Phước Bình (2023), as a deployment that
-    migrated keeps them: the binding stays as it was made."""
-    with app.store.session() as s:
-        commune = find_area(s, "2023", "22783")
-        assert commune is not None and commune.valid_to is not None  # closed on 30/6/2025
-        user = User(role="officer", area_id=commune.id, handle="canbo-2023")
-        s.add(user)
-        s.flush()
-        assert user.id is not None
-        s.add(Identity(channel="memory", external_id="canbo-2023", user_id=user.id))
-    return "canbo-2023"
+    """An officer of Xã Phước Bình (2023)."""
+    return bound_in_2023(app, "canbo-2023", "officer", "22783")
 
 
 async def test_an_officer_still_bound_to_a_merged_commune_works_on_its_successor(
