@@ -35,7 +35,18 @@ def find_command(ctx: Context, args: str) -> list[Outgoing]:
     if not args.strip():
         return [Outgoing(ctx.t("finder.prompt"))]
     found = finder(ctx)
-    return reply(ctx, found, found.find(args))
+    finding = found.find(args)
+    unit = found.current(args) if finding.outcome is Outcome.NOT_FOUND else None
+    if unit is not None:  # a new unit's name: what it was formed from
+        return [Outgoing(formed(ctx, found, unit))]
+    return reply(ctx, found, finding)
+
+
+def formed(ctx: Context, found: Finder, unit: Unit) -> str:
+    names = ", ".join(_with_district(p) + (ctx.t("finder.a_part") if part else "")
+                      for p, part in found.formed_from(unit))
+    return "\n".join([ctx.t("finder.formed_from", new=unit.name, names=names),
+                      ctx.t("finder.ask_at", committee=committee(ctx, unit))])
 
 
 def pressed(ctx: Context, arg: str) -> list[Outgoing]:
@@ -77,10 +88,10 @@ def reply(ctx: Context, found: Finder, finding: Finding) -> list[Outgoing]:
 def _found(ctx: Context, found: Finder, place: Place, unit: Unit) -> str:
     key = "finder.found_part" if unit.partial else "finder.found"
     lines = [ctx.t(key, old=place.name, district=place.district or "", new=unit.name)]
-    others = found.merged_with(place, unit)
+    others = [(p, part) for p, part in found.formed_from(unit) if p != place]
     if others:
-        lines.append(ctx.t("finder.merged_with", new=unit.name,
-                           names=", ".join(p.name for p in others)))
+        lines.append(ctx.t("finder.merged_with", new=unit.name, names=", ".join(
+            p.name + (ctx.t("finder.a_part") if part else "") for p, part in others)))
     lines.append(ctx.t("finder.ask_at", committee=committee(ctx, unit)))
     return "\n".join(lines)
 

@@ -16,7 +16,7 @@ finder only when it names an old unit exactly and asks about a merger or a new n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -195,6 +195,25 @@ class Finder:
         """The other old units the current unit took over."""
         return tuple(p for p in self.places if p != place and
                      any(u.id == unit.id for u in p.successors))
+
+    def current(self, text: str) -> Unit | None:
+        """The one current unit named exactly in ``text`` (accents optional), for a person
+        who typed a new unit's name ("Bác Ái Tây"): what it was formed from."""
+        keyed: dict[tuple[str, ...], set[Unit]] = {}
+        for unit in {replace(u, partial=False) for p in self.places for u in p.successors}:
+            keyed.setdefault(_key(unit.bare), set()).add(unit)
+        tokens = _key(text)
+        for size in range(min(MAX_WORDS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                hit = keyed.get(tuple(tokens[start:start + size]), set())
+                if len(hit) == 1:
+                    return next(iter(hit))
+        return None
+
+    def formed_from(self, unit: Unit) -> tuple[tuple[Place, bool], ...]:
+        """The old units a current unit took over, each with whether only a part of it."""
+        return tuple((p, next(u.partial for u in p.successors if u.id == unit.id))
+                     for p in self.places if any(u.id == unit.id for u in p.successors))
 
     def _exact(self, tokens: Sequence[str]) -> list[Place]:
         """Places whose bare name occurs in the text; the longest name wins."""

@@ -62,6 +62,26 @@ async def test_the_wards_without_a_row_get_an_honest_answer(bot) -> None:
         assert "Phường Phan Rang" in reply.text  # the new units of the former city
 
 
+async def test_a_new_units_name_tells_what_it_was_formed_from(bot) -> None:
+    """Every new unit whose name no old unit had, with or without diacritics."""
+    formed: dict[str, set[str]] = {}
+    olds = {fold(row["old_name"].partition(" ")[2]) for row in lineage()}
+    for row in lineage():
+        formed.setdefault(row["new_name"], set()).add(row["old_name"])
+    new_only = {n: o for n, o in formed.items() if fold(n.partition(" ")[2]) not in olds}
+    assert "Xã Bác Ái Tây" in new_only and "Phường Phan Rang" in new_only
+    for new, old in new_only.items():
+        [reply] = await bot.say(f"/timxa {fold(new.partition(' ')[2])}")
+        assert reply.text.startswith(f"{new} là đơn vị hành chính mới"), new
+        assert all(name in reply.text for name in old), new
+        assert f"Ủy ban nhân dân {new.partition(' ')[0].lower()} " in reply.text, new
+
+
+async def test_a_split_units_part_is_said_to_be_a_part(bot) -> None:
+    [reply] = await bot.say("/timxa an hai")  # Xã An Hải went to Xã Phước Dinh whole
+    assert "Xã Phước Dinh gồm cả: Phường Đông Hải (một phần)" in reply.text
+
+
 async def test_unknown_names_and_the_empty_command(bot) -> None:
     [reply] = await bot.say("/timxa Lộc Thọ")
     assert "không tìm thấy" in reply.text and "Lộc Thọ" in reply.text
@@ -93,7 +113,8 @@ async def test_help_names_the_finder(bot) -> None:
 async def test_golden_finder(make_bot, request) -> None:
     bot, script = make_bot("cit-finder"), Transcript()
     for step in ("xa phuoc binh gio la xa nao", "/timxa ma noi", "thi tran khanh hai nay thuoc "
-                 "phuong nao", "/timxa dong hai", "press:Phường Đông Hải", "/timxa thanh son"):
+                 "phuong nao", "/timxa dong hai", "press:Phường Đông Hải", "/timxa thanh son",
+                 "/timxa bac ai tay"):
         script.user(step.removeprefix("press:"))
         replies = (await bot.press(step[6:]) if step.startswith("press:")
                    else await bot.say(step))
