@@ -17,6 +17,7 @@ from handlers.feedback import feedback_buttons
 from handlers.kbase import entries, kb
 from handlers.mydata import needs_notice, notice
 from knowledge.citation import vietnamese_only_note
+from knowledge.poverty_standard import load_standard
 from knowledge.search import Answer, Entry, SearchResult, Story, Verdict
 from storage import personal
 from storage.models import CitizenQuestion, QuestionStatus
@@ -59,6 +60,8 @@ def answer(ctx: Context, question: str) -> list[Outgoing]:
         return _answered(ctx, question, result)
     if result.verdict is Verdict.ELIGIBILITY and result.answers:
         return _eligibility(ctx, question, result)
+    if result.verdict is Verdict.SUPPORT and result.answers:
+        return _support(ctx, question, result)
     draft = _draft(ctx, question)
     topics = Button(ctx.t("ask.topics"), "cmd:chude")
     handoff = Button(ctx.t("ask.handoff"), f"handoff:{draft.id}")
@@ -85,6 +88,24 @@ def _eligibility(ctx: Context, question: str, result: SearchResult) -> list[Outg
     rate = feedback_buttons(ctx, _draft(ctx, question), best)
     text = cite(ctx, best) + "\n\n" + ctx.t("ask.eligibility")
     return [Outgoing(text, (start, *rate, Button(ctx.t("ask.topics"), "cmd:chude")))]
+
+
+def _support(ctx: Context, question: str, result: SearchResult) -> list[Outgoing]:
+    """"What may a poor household get": every part of the plan that serves it, with the plan's
+    numbering; whether a household gets one is the commune's decision (place, deprivations)."""
+    names = {s.id: s.name for s in load_standard().sections}
+    lines = [ctx.t(f"ask.support_title.{result.status or 'poor'}")]
+    for a in result.answers:
+        name = names.get(a.section)
+        label = (name.en if ctx.lang.value == "en" else name.vi) if name else _short(a, ctx)
+        lines.append(ctx.t("ask.support_line", name=label, numbering=a.numbering or ""))
+    lines += ["", ctx.t("ask.support_note")]
+    note = kb().programme_note(result.answers[0], ctx.lang.value)
+    if note:
+        lines.append(note)
+    start = Button(ctx.t("ask.start_selfcheck"), _selfcheck_data(result.story))
+    rate = feedback_buttons(ctx, _draft(ctx, question), result.answers[0])
+    return [Outgoing("\n".join(lines), (start, *rate, Button(ctx.t("ask.topics"), "cmd:chude")))]
 
 
 def _selfcheck_data(story: Story | None) -> str:

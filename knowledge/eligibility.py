@@ -24,7 +24,7 @@ from knowledge.phrases import PhraseIndex, Tokens, free, phrases
 
 ELIGIBILITY_PATH = DATA_DIR / "eligibility.yaml"
 KINDS = ("status", "not_status", "ask", "ask_next_to", "self", "check", "income", "support",
-         "define")
+         "define", "near_poor")
 _NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
             "chin": 9, "muoi": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -43,6 +43,7 @@ class Cue(Enum):
     STATUS = "status"  # asks about the household's own status: always the eligibility route
     STORY = "story"  # tells an income story and asks in general what support there is
     DEFINE = "define"  # asks what a poor (near-poor…) household is, in generic words only
+    SUPPORT = "support"  # asks in general what a poor (near-poor) household may get
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,23 @@ class Eligibility:
         income = amount is not None and bool(found.get("income"))
         if income and (status or found.get("support")):
             return Cue.STORY
+        if status and found.get("support"):
+            return Cue.SUPPORT
         return Cue.DEFINE if status and found.get("define") and not speaks else Cue.NONE
+
+    def rest(self, tokens: Tokens, lang: str = "vi") -> str:
+        """The question without its status and general-support phrases ("hộ nghèo được hỗ
+        trợ vay vốn gì" → "được vay vốn"): what is left names a specific support, if any."""
+        cues = self._cues.get(lang)
+        found = cues.find(tokens) if cues is not None else {}
+        spans = [span for kind in ("status", "support", "self") for span in found.get(kind, [])]
+        return " ".join(t for i, t in enumerate(tokens.folded)
+                        if not any(a <= i < b for a, b in spans))
+
+    def status_asked(self, tokens: Tokens, lang: str = "vi") -> str:
+        """``near_poor`` when the question names near-poor households, else ``poor``."""
+        cues = self._cues.get(lang)
+        return "near_poor" if cues is not None and cues.find(tokens).get("near_poor") else "poor"
 
 
 def _before(asks: list[tuple[int, int]], status: list[tuple[int, int]], window: int) -> bool:

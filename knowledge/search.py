@@ -44,6 +44,7 @@ from knowledge.entries import (
 from knowledge.language import detect_language
 from knowledge.normalize import DATA_DIR, Lexicon
 from knowledge.phrases import Tokens
+from knowledge.poverty_standard import load_standard, support_sections
 from knowledge.ranking import Document, Index, Query, Ranked, RankParams
 from knowledge.scope import Scope, Topic
 
@@ -55,6 +56,7 @@ class Verdict(StrEnum):
     ANSWERED = "answered"
     NOT_COVERED = "not_covered"
     ELIGIBILITY = "eligibility"
+    SUPPORT = "support"  # "what may a poor household get": one answer per part of the plan
     UNSURE = "unsure"
 
 
@@ -85,6 +87,7 @@ class SearchResult:
     topic: Topic | None = None  # not_covered: the topic and the office that handles it
     story: Story | None = None  # an amount or household size the question gives
     lang: str = "vi"  # the language the question was read in
+    status: str | None = None  # support: the household status asked about (poor, near_poor)
 
     @property
     def office(self) -> str | None:
@@ -195,6 +198,13 @@ class KnowledgeBase:
             answers = self._eligibility_answers(lang, ranked, k, criteria)
             return SearchResult(question, bool(answers), answers, Verdict.ELIGIBILITY, None,
                                 found, lang)
+        if cue is Cue.SUPPORT and not self._names_a_support(
+                self.eligibility.rest(query.tokens, lang), lang):
+            status = self.eligibility.status_asked(query.tokens, lang)
+            answers = self._support_answers(status)
+            if answers:
+                return SearchResult(question, True, answers, Verdict.SUPPORT, None, found, lang,
+                                    status)
         if criteria and cue is Cue.DEFINE and not lexical:
             answers = self._eligibility_answers(lang, ranked, k, criteria)
             return SearchResult(question, bool(answers), answers, Verdict.ANSWERED, None,
@@ -227,6 +237,19 @@ class KnowledgeBase:
             seen.add(entry.section)
             answers.append(self.answer(entry, hit.score))
         return tuple(answers)
+
+    def _names_a_support(self, rest: str, lang: str) -> bool:
+        """What is left of a general-support question still finds an entry confidently."""
+        index = self._indexes[lang]
+        sub = index.analyse(rest)
+        ranked = index.rank(sub, 1) if sub.features else []
+        return bool(ranked) and index.confident(sub, ranked[0])
+
+    def _support_answers(self, status: str) -> tuple[Answer, ...]:
+        """The first entry of every part of the plan a household of ``status`` may get."""
+        sections = support_sections(load_standard(), status)
+        firsts = (self.by_section(section) for section in sections)
+        return tuple(self.answer(found[0]) for found in firsts if found)
 
     def _criteria(self, lang: str, ranked: list[Ranked]) -> tuple[Entry, float] | None:
         """The best-ranked entry that states the poverty criteria (or the first listed)."""

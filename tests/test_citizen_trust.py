@@ -112,3 +112,26 @@ async def test_answers_say_which_programme_and_the_2025_facts_cite_their_resolut
     text = (await bot.say("ninh thuan da sap nhap vao khanh hoa chua"))[0].text
     assert "từ ngày 1/7/2025" in text and "Nghị quyết 1667/NQ-UBTVQH15" in text
     assert "Kế hoạch giảm nghèo năm 2023 của tỉnh" not in text and "đã kết thúc" not in text
+
+
+async def test_what_a_poor_household_may_get_lists_the_plans_parts(bot) -> None:
+    """The most common question, with or without diacritics: every part of the plan that
+    serves such a household, with the plan's numbering, and the self-assessment offered."""
+    for question in ("ho ngheo duoc ho tro gi", "hộ nghèo được hỗ trợ những gì",
+                     "nhà tôi là hộ nghèo thì được hưởng chính sách gì"):
+        [reply] = await bot.say(question)
+        title = "Theo Kế hoạch năm 2023, hộ nghèo có thể được hỗ trợ"
+        assert reply.text.startswith(title), question
+        for line in ("• Chính sách tín dụng (vay vốn Ngân hàng Chính sách xã hội) (mục II.2.2.a)",
+                     "• Hỗ trợ y tế (thẻ BHYT) (mục II.2.2.b)",
+                     "• Dự án 5: nhà ở cho hộ nghèo, hộ cận nghèo ở huyện nghèo (mục II.2.1.đ)"):
+            assert line in reply.text, question
+        assert "do xã xét" in reply.text and "CS." not in reply.text and "DA5" not in reply.text
+        assert "Tự đánh giá hộ của tôi" in [b.label for b in reply.buttons]
+    [reply] = await bot.say("ho can ngheo duoc nhung ho tro nao")
+    assert reply.text.startswith("Theo Kế hoạch năm 2023, hộ cận nghèo")
+
+
+async def test_a_named_support_is_answered_itself_not_listed(bot) -> None:
+    [reply] = await bot.say("hộ nghèo được hỗ trợ vay vốn gì")
+    assert "mục II.2.2.a" in reply.text and "có thể được hỗ trợ qua các mục" not in reply.text
