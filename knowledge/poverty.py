@@ -265,3 +265,8 @@ def assess_json_line(line: str, standard: Standard | None = None, *,
         return {"error": str(exc) or type(exc).__name__}
 
 
+def support_sections(std: Standard, group: str) -> tuple[str, ...]:
+    """Sections a household of ``group`` (a Status value) may get under some condition (its
+    place, a deprivation), in the plan's order."""
+    wanted = {r.section for r in std.rules if r.groups is None or group in r.groups}
+    return tuple(s.id for s in std.sections if s.id in wanted)

@@ -148,13 +148,6 @@ def review_years(day: date, path: Path | str = DATA_PATH) -> tuple[int, ...]:
     return tuple(y for y in years if _covering(y, Path(path)) is not None)
 
 
-def support_sections(std: Standard, group: str) -> tuple[str, ...]:
-    """Sections a household of ``group`` (a Status value) may get under some condition (its
-    place, a deprivation), in the plan's order."""
-    wanted = {r.section for r in std.rules if r.groups is None or group in r.groups}
-    return tuple(s.id for s in std.sections if s.id in wanted)
-
-
 def standard_for_year(year: int, path: Path | str = DATA_PATH) -> Standard:
     """The rule set of a review year: the standard in force on 1 January of that year."""
     if isinstance(year, bool) or not isinstance(year, int):

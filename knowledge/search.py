@@ -44,7 +44,7 @@ from knowledge.entries import (
 from knowledge.language import detect_language
 from knowledge.normalize import DATA_DIR, Lexicon
 from knowledge.phrases import Tokens
-from knowledge.poverty_standard import load_standard, support_sections
+from knowledge.poverty import load_standard, support_sections
 from knowledge.ranking import Document, Index, Query, Ranked, RankParams
 from knowledge.scope import Scope, Topic
 
