@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from bot.base.clock import local
 from bot.base.i18n import Tr
 from bot.base.messages import Input, Outgoing, Text
 from bot.core.context import Context
@@ -23,7 +22,6 @@ from handlers.household_questions import (
     answers_json,
     assess,
     explain,
-    known_year,
     questions,
     standard_of,
     year_context,
@@ -170,8 +168,7 @@ def start(ctx: Context, args: str) -> list[Outgoing]:
     if not path:
         return [Outgoing(ctx.t("report.no_village"))]
     village = path[0]
-    known = {**known_year(local(ctx.now).date()), "_village": village.id,
-             "_village_name": village.name,
+    known = {"_village": village.id, "_village_name": village.name,
              "area": area_type(path), "_designations": designations_of(path),
              "_notice": needs_notice(ctx, Purpose.HOUSEHOLD)}
     return ctx.start_dialog(NAME, known)

@@ -9,7 +9,7 @@ its own standard, numbered within it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -44,8 +44,11 @@ def indicator_key(code: str) -> str:
 
 
 def year_context(now: datetime) -> Answers:
-    """The year a dialog begins in (local time): a form started again keeps its standard."""
-    return {YEAR_NOW: local(now).year}
+    """What every start of these dialogs knows (a form started again after it changed too):
+    the year it begins in (local time) and, out of the review season, that this year's
+    standard applies, so the year is not asked."""
+    today = local(now).date()
+    return {YEAR_NOW: today.year, **({} if len(review_years(today)) > 1 else {YEAR: "this"})}
 
 
 def review_year(answers: Answers) -> int | None:
@@ -56,8 +59,8 @@ def review_year(answers: Answers) -> int | None:
 
 
 def standard_of(answers: Answers) -> Standard:
-    """The standard of the answers' review year (the latest one for a state saved before
-    dialogs knew their year)."""
+    """The standard of the answers' review year (every start sets it: ``year_context``; the
+    latest standard for answers without one, e.g. a test's)."""
     year = review_year(answers)
     return load_standard() if year is None else standard_for_year(year)
 
@@ -128,11 +131,6 @@ def year_step(asked: str) -> Step:
 
     return Step(YEAR, prompt, choices=(Choice("this", "assess.year_this"),
                                        Choice(NEXT_YEAR, "assess.year_next")))
-
-
-def known_year(today: date) -> Answers:
-    """Out of the review season only this year's standard applies: the year is not asked."""
-    return {YEAR_NOW: today.year, **({} if len(review_years(today)) > 1 else {YEAR: "this"})}
 
 
 def _area_prompt(answers: Answers, tr: Tr) -> str:

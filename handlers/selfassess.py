@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.base.clock import local
 from bot.base.i18n import Tr
 from bot.base.messages import Outgoing
 from bot.core.context import Context
@@ -19,7 +18,6 @@ from handlers.household_questions import (
     assess,
     explain,
     head,
-    known_year,
     questions,
     standard_of,
     year_context,
@@ -71,9 +69,7 @@ def build() -> Dialog:
 
 def start(ctx: Context, args: str, told: dict[str, Any] | None = None) -> list[Outgoing]:
     intro = Outgoing(ctx.t("assess.intro"))
-    today = local(ctx.now).date()
-    known: dict[str, Any] = {**known_year(today),
-                             "_designations": designations(ctx.conn, ctx.area_id),
+    known: dict[str, Any] = {"_designations": designations(ctx.conn, ctx.area_id),
                              "_notice": needs_notice(ctx, Purpose.ASSESSMENT), **(told or {})}
     return [intro, *ctx.start_dialog(NAME, known)]
 
