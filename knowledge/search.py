@@ -198,8 +198,8 @@ class KnowledgeBase:
             answers = self._eligibility_answers(lang, ranked, k, criteria)
             return SearchResult(question, bool(answers), answers, Verdict.ELIGIBILITY, None,
                                 found, lang)
-        if cue is Cue.SUPPORT and not self._names_a_support(
-                self.eligibility.rest(query.tokens, lang), lang):
+        if cue is Cue.SUPPORT and not self._finds(self.eligibility.rest(query.tokens, lang),
+                                                  lang):  # no particular support named
             status = self.eligibility.status_asked(query.tokens, lang)
             answers = self._support_answers(status)
             if answers:
@@ -222,10 +222,16 @@ class KnowledgeBase:
         ask = Tokens(query.tokens.folded[query.turn:], query.tokens.typed[query.turn:])
         if not ask.folded or self.scope.match(ask, lang) is not None:
             return False
+        return self._finds(" ".join(ask.folded), lang, anchored=True)
+
+    def _finds(self, text: str, lang: str, anchored: bool = False) -> bool:
+        """Part of a question, alone, finds an entry confidently (and, when ``anchored``, one
+        that is about what it names)."""
         index = self._indexes[lang]
-        sub = index.analyse(" ".join(ask.folded))
+        sub = index.analyse(text)
         ranked = index.rank(sub, 1) if sub.features else []
-        return bool(ranked) and ranked[0].anchored and index.confident(sub, ranked[0])
+        return (bool(ranked) and (ranked[0].anchored or not anchored)
+                and index.confident(sub, ranked[0]))
 
     def _answers(self, lang: str, ranked: list[Ranked], k: int) -> tuple[Answer, ...]:
         answers: list[Answer] = []
@@ -237,13 +243,6 @@ class KnowledgeBase:
             seen.add(entry.section)
             answers.append(self.answer(entry, hit.score))
         return tuple(answers)
-
-    def _names_a_support(self, rest: str, lang: str) -> bool:
-        """What is left of a general-support question still finds an entry confidently."""
-        index = self._indexes[lang]
-        sub = index.analyse(rest)
-        ranked = index.rank(sub, 1) if sub.features else []
-        return bool(ranked) and index.confident(sub, ranked[0])
 
     def _support_answers(self, status: str) -> tuple[Answer, ...]:
         """The first entry of every part of the plan a household of ``status`` may get."""
