@@ -175,29 +175,6 @@ def area_for_code(session: Session, code: str) -> Area | None:
     return found[0] if found else None
 
 
-def needs_choice(session: Session) -> list[Area]:
-    """Closed commune-level units no later unit took over: an officer chooses where their
-    records go (see ``choices``)."""
-    olds = {old for _, old, _ in _edges(session)}
-    closed = session.exec(select(Area).where(Area.level == AreaLevel.COMMUNE.value,
-                                             col(Area.valid_to).is_not(None))).all()
-    return sorted((a for a in closed if a.id not in olds), key=lambda a: (a.epoch, a.name))
-
-
-def choices(session: Session, area_id: int) -> list[Area]:
-    """For a unit that needs a choice: the current units that took over any unit of its
-    former district (it merged inside that district), by name."""
-    area = session.get(Area, area_id)
-    if area is None or area.parent_id is None:
-        return []
-    siblings = session.exec(select(Area.id).where(Area.parent_id == area.parent_id)).all()
-    found: dict[int, Area] = {}
-    for sibling in siblings:
-        for x in current_units(session, int(sibling or 0)):
-            found[x.area.id or 0] = x.area
-    return sorted(found.values(), key=lambda a: a.name)
-
-
 def _old_rows(session: Session, old: Area, districts: dict[int, str]) -> Iterable[OldUnit]:
     district = districts.get(old.parent_id or 0)
     base = (old.id or 0, old.epoch, old.code, old.name, old.kind, district)
