@@ -82,12 +82,18 @@ def gather(session: Session, area: Area, period: str, cal: Calendar) -> Overview
     by_village = area.level in (AreaLevel.COMMUNE, AreaLevel.VILLAGE)
     units = progress.completeness(session, area.id, period, deadline_end(cal, period),
                                   by_village)
-    year = int(period[:4])
-    totals = progress.indicator_totals(session, area.id, year)
-    districts = (rollup.by_former_district(session, progress.indicator_totals_by_area(
-        session, subtree_ids(session, area.id), year)) if year in target_years() else [])
+    totals, districts = year_figures(session, area.id, int(period[:4]))
     return Overview(area, period, deadline(cal, period), totals, units, by_village, districts,
                     rollup.unassigned(session, area.id))
+
+
+def year_figures(session: Session, area_id: int, year: int
+                 ) -> tuple[dict[str, int], list[tuple[str | None, dict[str, int]]]]:
+    """The year's figures of the area per indicator and, for a year with targets, by 2023
+    district (one reading of the reports, for the chat and the web page)."""
+    per_area = progress.indicator_totals_by_area(session, subtree_ids(session, area_id), year)
+    districts = rollup.by_former_district(session, per_area) if year in target_years() else []
+    return progress.add_up(per_area), districts
 
 
 def share(part: int, whole: int, tr: Tr) -> str:

@@ -110,17 +110,16 @@ def _pairs(session: Session, column: Any) -> Any:
 
 def indicator_totals(session: Session, root_id: int, year: int) -> dict[str, int]:
     """Sum of the latest version of every report of the year, per indicator code."""
-    ids = subtree_ids(session, root_id)
-    pairs = _pairs(session, ReportVersion.values)
-    query = (select(pairs.c.key, func.sum(cast(pairs.c.value, Integer)))
-             .select_from(Report)
-             .join(ReportVersion, and_(col(ReportVersion.report_id) == col(Report.id),
-                                       col(ReportVersion.version) == col(Report.version)))
-             .join(pairs, true())
-             .where(col(Report.area_id).in_(ids),
-                    col(Report.period).between(f"{year:04d}-01", f"{year:04d}-12"))
-             .group_by(pairs.c.key))
-    return {str(k): int(v or 0) for k, v in session.exec(query).all()}
+    return add_up(indicator_totals_by_area(session, subtree_ids(session, root_id), year))
+
+
+def add_up(per_area: dict[int, dict[str, int]]) -> dict[str, int]:
+    """Figures per unit summed over the units, per indicator code."""
+    totals: dict[str, int] = {}
+    for figures in per_area.values():
+        for key, value in figures.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
 
 
 def indicator_totals_by_area(session: Session, ids: list[int],

@@ -14,9 +14,10 @@ from bot.web import scope
 from bot.web.render import page
 from bot.web.state import read, web_of
 from handlers import officework
+from handlers.overview import year_figures
 from handlers.report_catalog import projects, target_years
 from scheduler.timetable import Calendar, deadline, deadline_end, period_of
-from storage import feedback, overdue, progress, rates, review, rollup
+from storage import feedback, overdue, progress, rates, review
 from storage.models import Area, AreaLevel
 from storage.people import subtree_ids
 from storage.progress import Unit
@@ -114,9 +115,7 @@ def progress_page(request: Request) -> Response:
         cal = web_of(request).cal
         shown, year = scope.area(request, session, who), scope.year(request, now)
         assert shown.id is not None
-        figures = progress.indicator_totals(session, shown.id, year)
-        districts = (rollup.by_former_district(session, progress.indicator_totals_by_area(
-            session, subtree_ids(session, shown.id), year)) if year in target_years() else [])
+        figures, districts = year_figures(session, shown.id, year)
         targeted = [i for p in projects() for i in p.indicators if i.target(year)]
         return page(request, who, "progress.html", shown=shown, year=year,
                     districts=districts, targeted=targeted,
