@@ -78,7 +78,8 @@ def cookie_for(store: Store, where: str, now: datetime) -> str:
         else:
             user = s.exec(select(User).join(Area, Area.id == User.area_id)  # type: ignore[arg-type]
                           .where(User.role == "officer", Area.level == "commune")).first()
-        raw, _ = weblogin.start_session(s, user.id, now, 8)  # type: ignore[union-attr]
+        assert user is not None and user.id is not None, where
+        raw, _ = weblogin.start_session(s, user.id, now, 8)
         return raw
 
 
